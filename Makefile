@@ -1,0 +1,157 @@
+# hoplab: `make` builds every program into bin/; `make test` runs the unit,
+# fuzz and end-to-end tests; `make demo` shows a lab at work.
+
+PREFIX ?= /usr/local
+CC ?= cc
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 5
+
+WARN := -Wall -Wextra -Werror
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Icommon -MMD -MP
+CFLAGS ?= -O2 -g
+SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	     -fno-sanitize-recover=undefined
+LIBS := -lev -lmnl -ljansson
+
+# Debian packages the build, the tests and the demo use.
+DEB_PACKAGES := make gcc clang libclang-rt-14-dev pkg-config libev-dev \
+	libmnl-dev libjansson-dev libcmocka-dev bats bats-support bats-assert \
+	iproute2 ethtool tcpdump iputils-ping traceroute netcat-openbsd procps \
+	psmisc kmod
+
+DAEMONS := $(notdir $(wildcard daemons/*))
+COMMON_SRC := $(wildcard common/*.c)
+# Tests live in a folder named after what they test: tests/unit/common/,
+# tests/unit/switchd/, ...; a test links the code of that daemon only.
+UNIT_SRC := $(wildcard tests/unit/*/test_*.c)
+UNIT_SUPPORT := $(wildcard tests/unit/support/*.c)
+FUZZ_SRC := $(wildcard tests/fuzz/*/fuzz_*.c)
+TOOL_SRC := $(wildcard tests/tools/*.c)
+
+# The sources of one program: its folder's .c files.
+daemon_src = $(wildcard daemons/$(1)/*.c)
+# The same without main.c, for the tests that link the daemon's code.
+daemon_lib_src = $(filter-out daemons/$(1)/main.c,$(call daemon_src,$(1)))
+DAEMON_INC := $(addprefix -I,$(wildcard daemons/*))
+
+REL := build/rel
+SAN := build/san
+FUZ := build/fuzz
+
+BINS := $(addprefix bin/,$(DAEMONS))
+SAN_BINS := $(addprefix $(SAN)/bin/,$(DAEMONS))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(SAN)/unit/%,$(UNIT_SRC))
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZ)/bin/%,$(FUZZ_SRC))
+TOOL_BINS := $(patsubst tests/tools/%.c,$(SAN)/tools/%,$(TOOL_SRC))
+
+.PHONY: all san check-build test unit fuzz e2e demo deps install uninstall \
+	clean format help
+
+all: $(BINS)
+
+help:
+	@echo "make            build bin/ (needs the packages of 'make deps')"
+	@echo "make demo       bring a lab up, show it working, take it down"
+	@echo "make test       unit, fuzz and end-to-end tests (as root)"
+	@echo "make deps       install the Debian packages hoplab needs"
+	@echo "make install    install into PREFIX (default /usr/local)"
+	@echo "make format     clang-format every C file"
+	@echo "make clean      remove what the build made"
+
+# --- objects: one tree per variant --------------------------------------
+$(REL)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(DAEMON_INC) $(CFLAGS) -c $< -o $@
+
+$(SAN)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(DAEMON_INC) $(SAN_FLAGS) -c $< -o $@
+
+$(FUZ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(BASE_CFLAGS) $(DAEMON_INC) -g -O1 \
+		-fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+
+$(REL)/libhoplab.a: $(patsubst %.c,$(REL)/%.o,$(COMMON_SRC))
+	$(AR) rcs $@ $^
+$(SAN)/libhoplab.a: $(patsubst %.c,$(SAN)/%.o,$(COMMON_SRC))
+	$(AR) rcs $@ $^
+$(FUZ)/libhoplab.a: $(patsubst %.c,$(FUZ)/%.o,$(COMMON_SRC))
+	$(AR) rcs $@ $^
+
+# --- programs ------------------------------------------------------------
+define program_rules
+bin/$(1): $(patsubst %.c,$(REL)/%.o,$(call daemon_src,$(1))) $(REL)/libhoplab.a
+	@mkdir -p bin
+	$$(CC) $$(CFLAGS) $$^ $$(LIBS) -o $$@
+$(SAN)/bin/$(1): $(patsubst %.c,$(SAN)/%.o,$(call daemon_src,$(1))) $(SAN)/libhoplab.a
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(SAN_FLAGS) $$^ $$(LIBS) -o $$@
+endef
+$(foreach d,$(DAEMONS),$(eval $(call program_rules,$(d))))
+
+# A test in tests/unit/D/ or tests/fuzz/D/ links daemon D's code but its
+# main(); D = common links the common library alone.
+define test_rules
+$(SAN)/unit/$(1)/%: $(SAN)/tests/unit/$(1)/%.o $(patsubst %.c,$(SAN)/%.o,$(UNIT_SUPPORT) $(call daemon_lib_src,$(1))) $(SAN)/libhoplab.a
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(SAN_FLAGS) $$^ $$(LIBS) -lcmocka -o $$@
+$(FUZ)/bin/$(1)/%: $(FUZ)/tests/fuzz/$(1)/%.o $(patsubst %.c,$(FUZ)/%.o,$(call daemon_lib_src,$(1))) $(FUZ)/libhoplab.a
+	@mkdir -p $$(dir $$@)
+	$$(FUZZ_CC) -g -fsanitize=fuzzer,address,undefined $$^ $$(LIBS) -o $$@
+endef
+$(foreach d,common $(DAEMONS),$(eval $(call test_rules,$(d))))
+
+$(SAN)/tools/%: $(SAN)/tests/tools/%.o $(SAN)/libhoplab.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_FLAGS) $^ $(LIBS) -o $@
+
+san: $(SAN_BINS) $(TOOL_BINS)
+check-build: all san $(UNIT_BINS) $(FUZZ_BINS)
+
+# --- tests ---------------------------------------------------------------
+test: deps
+	$(MAKE) check-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run
+
+unit: $(UNIT_BINS)
+	tests/run unit
+fuzz: $(FUZZ_BINS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run fuzz
+e2e: all san
+	tests/run e2e
+
+demo: deps
+	$(MAKE) all
+	netns-lab/demo
+
+# Installs only what is missing, so it costs nothing once done.
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+		grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "make deps: run as root to install these" >&2; exit 1; fi; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends $$missing; \
+	fi
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/hoplab/conf
+	install -m 755 $(BINS) netns-lab/hoplab $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 conf/*.lab $(DESTDIR)$(PREFIX)/share/hoplab/conf/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(DAEMONS) hoplab)
+	rm -rf $(DESTDIR)$(PREFIX)/share/hoplab
+
+format:
+	clang-format -i $(shell find common daemons tests -name '*.[ch]')
+
+clean:
+	rm -rf bin build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,57 @@
+/*
+ * The control socket: a Unix stream socket (mode 0600) on which a client
+ * sends one line of words and gets newline-delimited JSON back, ending with
+ * {"ok":true} or {"ok":false,"error":"..."}. Errors that are the client's
+ * fault (unknown command, bad arguments) carry "usage":true, so hopctl can
+ * exit 2 for them and 1 for failures.
+ */
+#ifndef HOPLAB_CTL_H
+#define HOPLAB_CTL_H
+
+#include <ev.h>
+#include <jansson.h>
+#include <stddef.h>
+
+#include "ctl_parse.h"
+
+struct ctl_server;
+
+/*
+ * Listens on path (replacing a stale socket there) with commands from
+ * table; arg is passed to every handler. `help` is built in. NULL with a
+ * message in err on failure.
+ */
+struct ctl_server *ctl_server_open(struct ev_loop *loop, const char *path,
+				   const struct ctl_cmd *table, size_t n,
+				   void *arg, char *err, size_t errlen);
+/* Closes every connection (cancelling their requests) and unlinks path. */
+void ctl_server_close(struct ctl_server *srv);
+
+/*
+ * Replays a file of command lines, as a daemon's config file. Blank lines
+ * and '#' comments are skipped. Stops at the first failure with
+ * "FILE:LINE: error" in err and returns -1.
+ */
+int ctl_run_file(struct ctl_server *srv, const char *path, char *err,
+		 size_t errlen);
+
+/* Sends one JSON value as a reply line; takes the reference. */
+void ctl_reply(struct ctl_req *req, json_t *value);
+/* Sends {"text":"..."}: a line that hopctl prints as it is. */
+void ctl_printf(struct ctl_req *req, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Marks the request failed; returns CTL_DONE for `return ctl_fail(...)`. */
+int ctl_fail(struct ctl_req *req, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* As ctl_fail, for a request the client got wrong. */
+int ctl_usage(struct ctl_req *req, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Ends a request whose handler returned CTL_ASYNC. */
+void ctl_finish(struct ctl_req *req);
+/*
+ * For CTL_ASYNC handlers: fn(arg) is called, instead of any further use of
+ * req, when the client goes away before ctl_finish.
+ */
+void ctl_set_cancel(struct ctl_req *req, void (*fn)(void *), void *arg);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * A port: one network interface a daemon owns, whatever carries its frames.
+ * The daemon code sees only this; common/port_packet.c implements it over
+ * AF_PACKET, and the unit tests over memory, recording what was sent.
+ */
+#ifndef HOPLAB_PORT_H
+#define HOPLAB_PORT_H
+
+#include <jansson.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ether.h"
+
+#define PORT_NAME_MAX IFNAMSIZ
+#define PORT_FRAME_MAX 65600 /* an MTU of 65535 plus headers */
+
+struct port_counters {
+	uint64_t rx_packets;
+	uint64_t rx_bytes;
+	uint64_t tx_packets;
+	uint64_t tx_bytes;
+	uint64_t rx_dropped;
+	uint64_t tx_dropped;
+};
+
+struct port;
+
+/* Called for each received frame; the frame is valid until it returns. */
+typedef void (*port_rx_fn)(struct port *port, const uint8_t *frame,
+			   size_t len, void *arg);
+
+struct port_ops {
+	/* Queues or sends one frame; -1 when it could not. */
+	int (*send)(struct port *port, const uint8_t *frame, size_t len);
+	void (*close)(struct port *port);
+};
+
+struct port {
+	char name[PORT_NAME_MAX];
+	int index;   /* position in the owning daemon's port table */
+	int ifindex; /* 0 for ports that are not kernel interfaces */
+	uint8_t mac[ETHER_ADDR_LEN];
+	unsigned mtu;
+	bool up; /* administratively up and with carrier */
+	struct port_counters cnt;
+	const struct port_ops *ops;
+	port_rx_fn rx;
+	void *rx_arg;
+	FILE *capture; /* pcap file while `capture start` runs */
+};
+
+/*
+ * Sends a frame out of a port, counting it. A port that is down or a frame
+ * longer than the MTU allows counts as tx_dropped and returns -1.
+ */
+int port_send(struct port *port, const uint8_t *frame, size_t len);
+/* Hands a received frame to the port's owner, counting it. */
+void port_deliver(struct port *port, const uint8_t *frame, size_t len);
+void port_close(struct port *port);
+/* The largest frame (without FCS) the port's MTU allows, tagged or not. */
+size_t port_frame_max(const struct port *port);
+/* One row of `show ports`. */
+json_t *port_json(const struct port *port);
+
+#endif

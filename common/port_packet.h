@@ -1,0 +1,29 @@
+/* Ports over AF_PACKET: one raw socket bound to one interface. */
+#ifndef HOPLAB_PORT_PACKET_H
+#define HOPLAB_PORT_PACKET_H
+
+#include <ev.h>
+
+#include "netlink.h"
+#include "port.h"
+
+/*
+ * Opens ifname as a port on loop: brings the link up, binds a packet socket
+ * to it (promiscuous when promisc is set), ignores the socket's own
+ * transmissions, and receives and sends frames in batches. rx is called for
+ * each frame received. Returns NULL with a message in err on failure.
+ */
+struct port *port_packet_open(struct ev_loop *loop, const char *ifname,
+			      bool promisc, port_rx_fn rx, void *arg,
+			      char *err, size_t errlen);
+
+/*
+ * Applies a link event to the port it concerns; returns 1 when the port's
+ * up state changed, 0 otherwise.
+ */
+int port_packet_link_event(struct port *port, const struct nl_link *link);
+
+/* Sends every queued frame now (also done before the loop blocks). */
+void port_packet_flush(struct port *port);
+
+#endif

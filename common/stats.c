@@ -1,0 +1,13 @@
+/* Named counters flattened for the control socket. */
+#include "stats.h"
+
+json_t *
+stats_json(const uint64_t *values, const char *const *names, size_t n)
+{
+	json_t *obj = json_object();
+
+	for (size_t i = 0; i < n; i++)
+		json_object_set_new(obj, names[i],
+				    json_integer((json_int_t)values[i]));
+	return obj;
+}

@@ -1,0 +1,145 @@
+/* switchd's control commands: one table drives dispatch and help. */
+#include "switch_cmd.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture.h"
+#include "ctl.h"
+
+static int
+cmd_show_ports(struct ctl_req *req, int argc, char **argv, void *arg)
+{
+	struct switchd *sd = arg;
+	json_t *rows = json_array();
+
+	(void)argv;
+	if (argc)
+		return ctl_usage(req, "usage: show ports");
+	for (int i = 0; i < sd->sw.nports; i++)
+		json_array_append_new(rows, port_json(sd->sw.ports[i]));
+	ctl_reply(req, rows);
+	return CTL_DONE;
+}
+
+static int
+cmd_show_stats(struct ctl_req *req, int argc, char **argv, void *arg)
+{
+	struct switchd *sd = arg;
+	json_t *obj;
+
+	(void)argv;
+	if (argc)
+		return ctl_usage(req, "usage: show stats");
+	obj = stats_json(sd->sw.stats, switch_stat_names, SWITCH_STAT_COUNT);
+	json_object_set_new(obj, "mac_entries",
+			    json_integer((json_int_t)sd->sw.macs.count));
+	json_object_set_new(obj, "mac_capacity",
+			    json_integer((json_int_t)sd->sw.macs.capacity));
+	json_object_set_new(obj, "aging", json_real(sd->sw.macs.aging));
+	ctl_reply(req, obj);
+	return CTL_DONE;
+}
+
+static int
+cmd_show_mac(struct ctl_req *req, int argc, char **argv, void *arg)
+{
+	struct switchd *sd = arg;
+	struct mactable *t = &sd->sw.macs;
+	double now = ev_now(sd->loop);
+	const struct mac_entry **list;
+	json_t *rows;
+	size_t n;
+
+	(void)argv;
+	if (argc)
+		return ctl_usage(req, "usage: show mac");
+	switch_age(&sd->sw, now);
+	list = calloc(t->count ? t->count : 1, sizeof(*list));
+	if (!list)
+		return ctl_fail(req, "out of memory");
+	n = mactable_list(t, list, t->count);
+	rows = json_array();
+	for (size_t i = 0; i < n; i++) {
+		char mac[ETHER_ADDR_STRLEN];
+
+		json_array_append_new(
+			rows,
+			json_pack("{s:s, s:s, s:i, s:I}", "mac",
+				  ether_ntoa_buf(list[i]->mac, mac), "port",
+				  sd->sw.ports[list[i]->port]->name, "vlan",
+				  (int)list[i]->vlan, "age",
+				  (json_int_t)(now - list[i]->last_seen)));
+	}
+	free(list);
+	ctl_reply(req, rows);
+	return CTL_DONE;
+}
+
+static int
+cmd_flush_mac(struct ctl_req *req, int argc, char **argv, void *arg)
+{
+	struct switchd *sd = arg;
+	struct port *port = NULL;
+	size_t n;
+
+	if (argc > 1)
+		return ctl_usage(req, "usage: flush mac [PORT]");
+	if (argc == 1 && !(port = switch_port_by_name(&sd->sw, argv[0])))
+		return ctl_fail(req, "no port '%s'", argv[0]);
+	n = mactable_flush(&sd->sw.macs, port ? port->index : -1);
+	sd->sw.stats[STAT_mac_flushed] += n;
+	ctl_reply(req, json_pack("{s:I}", "flushed", (json_int_t)n));
+	return CTL_DONE;
+}
+
+static int
+cmd_set_aging(struct ctl_req *req, int argc, char **argv, void *arg)
+{
+	struct switchd *sd = arg;
+	char *end;
+	long secs;
+
+	if (argc != 1)
+		return ctl_usage(req, "usage: set aging SECONDS");
+	secs = strtol(argv[0], &end, 10);
+	if (*end || end == argv[0] || secs < 0 || secs > 1000000)
+		return ctl_usage(req,
+				 "aging must be 0 (never) to 1000000 seconds");
+	sd->sw.macs.aging = (double)secs;
+	switchd_aging_changed(sd);
+	return CTL_DONE;
+}
+
+static int
+cmd_capture_start(struct ctl_req *req, int argc, char **argv, void *arg)
+{
+	struct switchd *sd = arg;
+
+	return capture_cmd_start(req, argc, argv, sd->sw.ports, sd->sw.nports,
+				 sd->opts.capture_dir, sd->opts.name);
+}
+
+static int
+cmd_capture_stop(struct ctl_req *req, int argc, char **argv, void *arg)
+{
+	struct switchd *sd = arg;
+
+	return capture_cmd_stop(req, argc, argv, sd->sw.ports, sd->sw.nports);
+}
+
+const struct ctl_cmd switch_cmds[] = {
+	{"show ports", "", "ports with their counters", cmd_show_ports, 0},
+	{"show stats", "", "switch counters and drop reasons", cmd_show_stats,
+	 0},
+	{"show mac", "", "the MAC address table", cmd_show_mac, 0},
+	{"flush mac", "[PORT]", "forget learned addresses (of one port)",
+	 cmd_flush_mac, 0},
+	{"set aging", "SECONDS", "age entries out after SECONDS (0: never)",
+	 cmd_set_aging, 0},
+	{"capture start", "[PORT]", "write each port's frames to a pcap file",
+	 cmd_capture_start, 0},
+	{"capture stop", "", "close the capture files", cmd_capture_stop, 0},
+};
+
+const size_t switch_ncmds = sizeof(switch_cmds) / sizeof(switch_cmds[0]);
