@@ -80,6 +80,15 @@ lab_absent() {
 		! ip -o link show type veth | grep -q "link-netns $1-"
 }
 
+# pid_gone PID: no such process, or only its zombie (waiting for whichever
+# process adopted it to reap it).
+pid_gone() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	stat=${stat##*) }
+	[[ ${stat%% *} == Z ]]
+}
+
 # write_two_linux FILE LAB: two linux nodes on one veth, with routes.
 write_two_linux() {
 	cat >"$1" <<EOF
@@ -441,7 +450,7 @@ EOF
 	lab_absent "$lab"
 	local pid
 	for pid in "${pids[@]}"; do
-		[[ ! -e /proc/$pid ]]
+		pid_gone "$pid"
 	done
 
 	run "$HOPLAB" down "$lab"
@@ -482,7 +491,7 @@ EOF
 	run "$HOPLAB" up "$file"
 	assert_success
 	assert_output --partial "lab $lab is up"
-	[[ ! -e /proc/$old ]]
+	pid_gone "$old"
 	run "$HOPLAB" exec "$lab/a" ping -c 1 -W 2 10.77.0.2
 	assert_success
 	[ "$(ip netns list | grep -c "^$lab-")" -eq 2 ]
