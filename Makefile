@@ -32,7 +32,7 @@ TOOL_SRC := $(wildcard tests/tools/*.c)
 daemon_src = $(wildcard daemons/$(1)/*.c)
 # The same without main.c, for the tests that link the daemon's code.
 daemon_lib_src = $(filter-out daemons/$(1)/main.c,$(call daemon_src,$(1)))
-DAEMON_INC := $(addprefix -I,$(wildcard daemons/*))
+DAEMON_INC := $(addprefix -I,$(wildcard daemons/*)) -Itests/unit/support
 
 REL := build/rel
 SAN := build/san
@@ -96,7 +96,7 @@ define test_rules
 $(SAN)/unit/$(1)/%: $(SAN)/tests/unit/$(1)/%.o $(patsubst %.c,$(SAN)/%.o,$(UNIT_SUPPORT) $(call daemon_lib_src,$(1))) $(SAN)/libhoplab.a
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(SAN_FLAGS) $$^ $$(LIBS) -lcmocka -o $$@
-$(FUZ)/bin/$(1)/%: $(FUZ)/tests/fuzz/$(1)/%.o $(patsubst %.c,$(FUZ)/%.o,$(call daemon_lib_src,$(1))) $(FUZ)/libhoplab.a
+$(FUZ)/bin/$(1)/%: $(FUZ)/tests/fuzz/$(1)/%.o $(patsubst %.c,$(FUZ)/%.o,$(UNIT_SUPPORT) $(call daemon_lib_src,$(1))) $(FUZ)/libhoplab.a
 	@mkdir -p $$(dir $$@)
 	$$(FUZZ_CC) -g -fsanitize=fuzzer,address,undefined $$^ $$(LIBS) -o $$@
 endef

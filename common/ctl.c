@@ -162,6 +162,44 @@ ctl_reply(struct ctl_req *req, json_t *value)
 	free(line);
 }
 
+int
+ctl_reply_fd(struct ctl_req *req, json_t *value, int fd)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} cbuf;
+	struct ctl_conn *conn = req->conn;
+	struct iovec iov;
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf.buf,
+			     .msg_controllen = sizeof(cbuf.buf)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	char *line = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+	size_t len;
+	ssize_t n;
+
+	json_decref(value);
+	if (!line || !conn || conn->closing || conn->out_len > 0) {
+		free(line);
+		return -1;
+	}
+	len = strlen(line);
+	line[len] = '\n'; /* the reply goes out in one piece with its fd */
+	iov.iov_base = line;
+	iov.iov_len = len + 1;
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	n = sendmsg(conn->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (n > 0 && (size_t)n < len + 1)
+		ctl_conn_queue(conn, line + n, len - (size_t)n);
+	free(line);
+	return n > 0 ? 0 : -1;
+}
+
 void
 ctl_printf(struct ctl_req *req, const char *fmt, ...)
 {
@@ -476,11 +514,32 @@ ctl_server_close(struct ctl_server *srv)
 }
 
 int
+ctl_exec(struct ctl_server *srv, const char *line, size_t len, char *err,
+	 size_t errlen)
+{
+	char buf[CTL_LINE_MAX + 1];
+	struct ctl_req req;
+
+	if (len > CTL_LINE_MAX) {
+		snprintf(err, errlen, "request longer than %d bytes",
+			 CTL_LINE_MAX);
+		return -1;
+	}
+	memcpy(buf, line, len);
+	buf[len] = '\0';
+	ctl_dispatch(srv, &req, NULL, buf, len, 1);
+	if (req.failed) {
+		snprintf(err, errlen, "%s", req.error);
+		return -1;
+	}
+	return 0;
+}
+
+int
 ctl_run_file(struct ctl_server *srv, const char *path, char *err,
 	     size_t errlen)
 {
-	char line[CTL_LINE_MAX + 2];
-	struct ctl_req req;
+	char line[CTL_LINE_MAX + 2], why[CTL_ERR_MAX];
 	unsigned lineno = 0;
 	FILE *f = fopen(path, "r");
 
@@ -495,10 +554,8 @@ ctl_run_file(struct ctl_server *srv, const char *path, char *err,
 		line[strcspn(line, "\r\n")] = '\0';
 		if (*p == '\0' || *p == '#')
 			continue;
-		ctl_dispatch(srv, &req, NULL, p, strlen(p), 1);
-		if (req.failed) {
-			snprintf(err, errlen, "%s:%u: %s", path, lineno,
-				 req.error);
+		if (ctl_exec(srv, p, strlen(p), why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "%s:%u: %s", path, lineno, why);
 			fclose(f);
 			return -1;
 		}

@@ -35,8 +35,21 @@ void ctl_server_close(struct ctl_server *srv);
 int ctl_run_file(struct ctl_server *srv, const char *path, char *err,
 		 size_t errlen);
 
+/*
+ * Runs one request line without a client, its replies discarded, as for a
+ * config file; -1 with the error in err when it failed.
+ */
+int ctl_exec(struct ctl_server *srv, const char *line, size_t len, char *err,
+	     size_t errlen);
+
 /* Sends one JSON value as a reply line; takes the reference. */
 void ctl_reply(struct ctl_req *req, json_t *value);
+/*
+ * Sends one JSON value as a reply line with descriptor fd attached
+ * (SCM_RIGHTS); takes the reference, leaves fd open. For the first reply
+ * of a request, before anything else is queued; -1 when it cannot be sent.
+ */
+int ctl_reply_fd(struct ctl_req *req, json_t *value, int fd);
 /* Sends {"text":"..."}: a line that hopctl prints as it is. */
 void ctl_printf(struct ctl_req *req, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -20,6 +20,13 @@ struct switchd {
 extern const struct ctl_cmd switch_cmds[];
 extern const size_t switch_ncmds;
 
+/* A frame received on one of the switch's ports. */
+void switchd_rx(struct port *port, const uint8_t *frame, size_t len,
+		void *arg);
+/* A link event from rtnetlink: ports follow their link's state. */
+void switchd_link(const struct nl_link *link, bool deleted, void *arg);
+/* The periodic aging sweep. */
+void switchd_aging_cb(struct ev_loop *loop, ev_timer *w, int revents);
 /* Re-arms the aging sweep after `set aging`. */
 void switchd_aging_changed(struct switchd *sd);
 

@@ -1,0 +1,64 @@
+/*
+ * An IPv4 routing table with longest-prefix match over a path-compressed
+ * binary trie: lookups, insertions and deletions cost at most 33 node
+ * visits whatever the size of the table, so a full Internet table (about a
+ * million prefixes) fits with one node per prefix plus as many branch
+ * nodes.
+ */
+#ifndef HOPLAB_ROUTE_H
+#define HOPLAB_ROUTE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct port;
+
+#define ROUTE_KINDS(X)                                                         \
+	X(connected)                                                           \
+	X(static)
+
+#define ROUTE_KIND_ENUM(name) ROUTE_##name,
+enum route_kind { ROUTE_KINDS(ROUTE_KIND_ENUM) ROUTE_KIND_COUNT };
+#undef ROUTE_KIND_ENUM
+
+/* "connected", "static": the kind column of `show route`. */
+extern const char *const route_kind_names[ROUTE_KIND_COUNT];
+
+struct route {
+	uint32_t prefix;  /* host order, host bits zero */
+	unsigned len;	  /* 0..32 */
+	uint32_t gateway; /* 0: the destination is on the link itself */
+	struct port *port;
+	enum route_kind kind;
+};
+
+struct route_table;
+
+struct route_table *route_table_new(void);
+void route_table_free(struct route_table *t);
+
+/*
+ * Adds r (host bits of the prefix are cleared); -1 with errno EEXIST when
+ * the prefix is already there, ENOMEM when memory ran out, EINVAL for a
+ * length over 32.
+ */
+int route_add(struct route_table *t, const struct route *r);
+/* Removes the route of exactly prefix/len; -1 with errno ENOENT if none. */
+int route_del(struct route_table *t, uint32_t prefix, unsigned len);
+/* The route of exactly prefix/len, or NULL. */
+const struct route *route_get(const struct route_table *t, uint32_t prefix,
+			      unsigned len);
+/* The route with the longest prefix holding addr, or NULL. */
+const struct route *route_lookup(const struct route_table *t, uint32_t addr);
+size_t route_count(const struct route_table *t);
+
+/*
+ * Calls fn for each route in prefix order (a shorter prefix before the
+ * longer ones it holds); fn must not change the table. Stops when fn
+ * returns non-zero and returns that value.
+ */
+typedef int (*route_walk_fn)(const struct route *r, void *arg);
+int route_walk(const struct route_table *t, route_walk_fn fn, void *arg);
+
+#endif

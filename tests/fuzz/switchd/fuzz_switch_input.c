@@ -1,0 +1,55 @@
+/*
+ * Fuzz target: switchd's receive path. The input is a sequence of frames,
+ * each a port byte, a 2-byte length and the bytes, fed to a three-port
+ * bridge with a small MAC table, with time moving on between frames.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "mem_port.h"
+#include "switch.h"
+
+#define NPORTS 3
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct switch_state sw;
+	struct mem_port *mp[NPORTS];
+	double now = 0;
+
+	if (switch_init(&sw, 16, 5) < 0)
+		return 0;
+	for (int i = 0; i < NPORTS; i++) {
+		mp[i] = mem_port_new("p", (uint8_t)i);
+		switch_add_port(&sw, &mp[i]->port);
+	}
+	while (size >= 3) {
+		int in = data[0] % (NPORTS + 1);
+		size_t len = (size_t)(data[1] << 8 | data[2]);
+
+		data += 3;
+		size -= 3;
+		if (len > size)
+			len = size;
+		if (in == NPORTS) {
+			/* A link event instead of a frame. */
+			struct port *p = &mp[len % NPORTS]->port;
+
+			p->up = !p->up;
+			switch_port_changed(&sw, p);
+		} else {
+			switch_input(&sw, &mp[in]->port, data, len, now);
+		}
+		for (int i = 0; i < NPORTS; i++)
+			mem_port_clear(mp[i]);
+		data += len;
+		size -= len;
+		now += 0.7;
+		switch_age(&sw, now);
+	}
+	switch_destroy(&sw);
+	for (int i = 0; i < NPORTS; i++)
+		mem_port_free(mp[i]);
+	return 0;
+}

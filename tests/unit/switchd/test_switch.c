@@ -1,0 +1,267 @@
+/* The bridge's forwarding decisions, through in-memory ports. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mem_port.h"
+#include "switch.h"
+
+#define NPORTS 3
+
+struct fixture {
+	struct switch_state sw;
+	struct mem_port *mp[NPORTS];
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f || switch_init(&f->sw, 8, 300) < 0)
+		return -1;
+	for (int i = 0; i < NPORTS; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "p%d", i + 1);
+		f->mp[i] = mem_port_new(name, (uint8_t)(0x10 + i));
+		switch_add_port(&f->sw, &f->mp[i]->port);
+	}
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	switch_destroy(&f->sw);
+	for (int i = 0; i < NPORTS; i++)
+		mem_port_free(f->mp[i]);
+	free(f);
+	return 0;
+}
+
+static void
+station(uint8_t *mac, int n)
+{
+	static const uint8_t base[6] = {0x02, 0xaa, 0, 0, 0, 0};
+
+	memcpy(mac, base, 6);
+	mac[5] = (uint8_t)n;
+}
+
+/* Feeds a 60-byte frame dst <- src into port in at time now. */
+static void
+feed(struct fixture *f, int in, const uint8_t *dst, const uint8_t *src,
+     double now)
+{
+	uint8_t frame[60] = {0};
+
+	ether_build(frame, dst, src, ETHERTYPE_IPV4);
+	for (int i = 0; i < NPORTS; i++)
+		mem_port_clear(f->mp[i]);
+	switch_input(&f->sw, &f->mp[in]->port, frame, sizeof(frame), now);
+}
+
+static size_t
+sent(struct fixture *f, int port)
+{
+	return f->mp[port]->nsent;
+}
+
+static void
+test_unknown_unicast_floods(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t a[6], b[6];
+
+	station(a, 1);
+	station(b, 2);
+	feed(f, 0, b, a, 0);
+	assert_int_equal(sent(f, 0), 0);
+	assert_int_equal(sent(f, 1), 1);
+	assert_int_equal(sent(f, 2), 1);
+	assert_int_equal(f->sw.stats[STAT_flooded], 1);
+	assert_int_equal(f->sw.stats[STAT_mac_learned], 1);
+}
+
+static void
+test_known_unicast_forwarded_once(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t a[6], b[6];
+
+	station(a, 1);
+	station(b, 2);
+	feed(f, 1, a, b, 0); /* b learned on port 1 */
+	feed(f, 0, b, a, 1);
+	assert_int_equal(sent(f, 0), 0);
+	assert_int_equal(sent(f, 1), 1);
+	assert_int_equal(sent(f, 2), 0);
+	assert_memory_equal(mem_port_frame(f->mp[1], 0)->data, b, 6);
+	assert_int_equal(f->sw.stats[STAT_forwarded], 1);
+}
+
+static void
+test_never_back_out_ingress(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t a[6], b[6];
+
+	station(a, 1);
+	station(b, 2);
+	feed(f, 0, a, b, 0); /* b on port 0 */
+	feed(f, 0, b, a, 1); /* a to b, both on port 0 */
+	for (int i = 0; i < NPORTS; i++)
+		assert_int_equal(sent(f, i), 0);
+	assert_int_equal(f->sw.stats[STAT_same_port], 1);
+	assert_int_equal(f->mp[0]->port.cnt.rx_dropped, 1);
+}
+
+static void
+test_broadcast_and_multicast_flood(void **state)
+{
+	struct fixture *f = *state;
+	const uint8_t mcast[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x05};
+	uint8_t a[6];
+
+	station(a, 1);
+	feed(f, 2, ether_broadcast, a, 0);
+	assert_int_equal(sent(f, 0) + sent(f, 1), 2);
+	assert_int_equal(sent(f, 2), 0);
+	feed(f, 2, mcast, a, 0);
+	assert_int_equal(sent(f, 0) + sent(f, 1), 2);
+}
+
+static void
+test_multicast_source_never_learned(void **state)
+{
+	struct fixture *f = *state;
+	const uint8_t msrc[6] = {0x03, 0xaa, 0, 0, 0, 9};
+	uint8_t b[6];
+
+	station(b, 2);
+	feed(f, 0, b, msrc, 0);
+	feed(f, 0, b, ether_broadcast, 0);
+	feed(f, 0, b, ether_zero, 0);
+	assert_int_equal(f->sw.macs.count, 0);
+	assert_int_equal(f->sw.stats[STAT_invalid_source_mac], 3);
+	for (int i = 0; i < NPORTS; i++)
+		assert_int_equal(sent(f, i), 0);
+}
+
+static void
+test_link_local_not_relayed(void **state)
+{
+	struct fixture *f = *state;
+	const uint8_t stp[6] = {0x01, 0x80, 0xc2, 0, 0, 0};
+	uint8_t a[6];
+
+	station(a, 1);
+	feed(f, 0, stp, a, 0);
+	assert_int_equal(sent(f, 1) + sent(f, 2), 0);
+	assert_int_equal(f->sw.stats[STAT_link_local], 1);
+}
+
+static void
+test_station_move_followed(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t a[6], b[6];
+
+	station(a, 1);
+	station(b, 2);
+	feed(f, 0, b, a, 0);
+	feed(f, 2, b, a, 1); /* a moved to port 2 */
+	assert_int_equal(f->sw.stats[STAT_station_moves], 1);
+	feed(f, 1, a, b, 2);
+	assert_int_equal(sent(f, 2), 1);
+	assert_int_equal(sent(f, 0), 0);
+}
+
+static void
+test_port_down(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t a[6], b[6], c[6];
+
+	station(a, 1);
+	station(b, 2);
+	station(c, 3);
+	feed(f, 0, b, a, 0);
+	feed(f, 2, b, c, 0);
+	f->mp[2]->port.up = false;
+	switch_port_changed(&f->sw, &f->mp[2]->port);
+	assert_int_equal(f->sw.macs.count, 1);
+	/* c is forgotten, and floods skip the port that is down. */
+	feed(f, 0, c, a, 1);
+	assert_int_equal(sent(f, 1), 1);
+	assert_int_equal(sent(f, 2), 0);
+	f->mp[2]->port.up = true;
+	switch_port_changed(&f->sw, &f->mp[2]->port);
+	feed(f, 0, c, a, 2);
+	assert_int_equal(sent(f, 2), 1);
+}
+
+static void
+test_bad_frames_counted(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t big[1600] = {0}, a[6], b[6];
+
+	station(a, 1);
+	station(b, 2);
+	switch_input(&f->sw, &f->mp[0]->port, big, 13, 0);
+	assert_int_equal(f->sw.stats[STAT_truncated], 1);
+	ether_build(big, b, a, ETHERTYPE_IPV4);
+	switch_input(&f->sw, &f->mp[0]->port, big, 1500 + 18 + 1, 0);
+	assert_int_equal(f->sw.stats[STAT_oversize], 1);
+	assert_int_equal(f->sw.stats[STAT_rx_frames], 2);
+	assert_int_equal(f->mp[0]->port.cnt.rx_dropped, 2);
+	assert_int_equal(sent(f, 1) + sent(f, 2), 0);
+}
+
+static void
+test_table_full_still_floods(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t a[6], b[6];
+
+	station(b, 200);
+	for (int i = 0; i < 9; i++) {
+		station(a, i);
+		feed(f, 0, b, a, 0);
+	}
+	assert_int_equal(f->sw.macs.count, 8);
+	assert_int_equal(f->sw.stats[STAT_mac_table_full], 1);
+	assert_int_equal(sent(f, 1), 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+		T(test_unknown_unicast_floods),
+		T(test_known_unicast_forwarded_once),
+		T(test_never_back_out_ingress),
+		T(test_broadcast_and_multicast_flood),
+		T(test_multicast_source_never_learned),
+		T(test_link_local_not_relayed),
+		T(test_station_move_followed),
+		T(test_port_down),
+		T(test_bad_frames_counted),
+		T(test_table_full_still_floods),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
