@@ -6,10 +6,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The same values as <net/ethernet.h>, which may be included as well. */
+#ifndef ETHER_ADDR_LEN
 #define ETHER_ADDR_LEN 6
+#endif
+#ifndef ETHER_HDR_LEN
 #define ETHER_HDR_LEN 14
+#endif
 #define ETHER_VLAN_HDR_LEN 4
-#define ETHER_MIN_LEN 60 /* without the FCS, which AF_PACKET never shows */
+#define ETHER_MIN_FRAME 60 /* without the FCS, which AF_PACKET never shows */
 #define ETHER_ADDR_STRLEN 18
 
 #define ETHERTYPE_IPV4 0x0800
