@@ -49,6 +49,5 @@ checksum_update32(uint16_t check, uint32_t old_word, uint32_t new_word)
 {
 	check = checksum_update16(check, (uint16_t)(old_word >> 16),
 				  (uint16_t)(new_word >> 16));
-	return checksum_update16(check, (uint16_t)old_word,
-				 (uint16_t)new_word);
+	return checksum_update16(check, (uint16_t)old_word, (uint16_t)new_word);
 }

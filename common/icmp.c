@@ -8,7 +8,7 @@
 
 #define ICMP_CHECK_NAME(name) #name,
 const char *const icmp_check_names[ICMP_CHECK_COUNT] = {
-	ICMP_CHECKS(ICMP_CHECK_NAME)};
+    ICMP_CHECKS(ICMP_CHECK_NAME)};
 #undef ICMP_CHECK_NAME
 
 #define ICMP_ERROR_TOS 0xc0

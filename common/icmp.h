@@ -66,9 +66,9 @@ extern const char *const icmp_check_names[ICMP_CHECK_COUNT];
 struct icmp_msg {
 	uint8_t type;
 	uint8_t code;
-	uint16_t id;  /* echo and echo reply */
-	uint16_t seq; /* echo and echo reply */
-	uint16_t mtu; /* fragmentation needed: the next-hop MTU, or 0 */
+	uint16_t id;	     /* echo and echo reply */
+	uint16_t seq;	     /* echo and echo reply */
+	uint16_t mtu;	     /* fragmentation needed: the next-hop MTU, or 0 */
 	const uint8_t *body; /* after the 8-byte header: echo data, or the
 				offending datagram's start for errors */
 	size_t body_len;

@@ -11,7 +11,7 @@
 
 #define IPV4_CHECK_NAME(name) #name,
 const char *const ipv4_check_names[IPV4_CHECK_COUNT] = {
-	IPV4_CHECKS(IPV4_CHECK_NAME)};
+    IPV4_CHECKS(IPV4_CHECK_NAME)};
 #undef IPV4_CHECK_NAME
 
 /* Option types with the copied flag (RFC 791: "copied flag"). */
@@ -76,9 +76,8 @@ ipv4_parse(const uint8_t *buf, size_t len, struct ipv4_pkt *out)
 }
 
 size_t
-ipv4_build(uint8_t *buf, uint8_t tos, uint16_t id, uint16_t frag,
-	   uint8_t ttl, uint8_t proto, uint32_t src, uint32_t dst,
-	   size_t payload_len)
+ipv4_build(uint8_t *buf, uint8_t tos, uint16_t id, uint16_t frag, uint8_t ttl,
+	   uint8_t proto, uint32_t src, uint32_t dst, size_t payload_len)
 {
 	struct ipv4_hdr *h = (struct ipv4_hdr *)buf;
 
@@ -257,11 +256,11 @@ ipv4_fragment(const struct ipv4_pkt *pkt, unsigned mtu, ipv4_frag_fn fn,
 		rc = fn(frag, hdr_len + chunk, arg);
 		if (off == 0) {
 			/* Fragments after the first: copied options only. */
-			hdr_len = IPV4_HDR_LEN +
-				  ipv4_copied_options(pkt->data + IPV4_HDR_LEN,
-						      pkt->hdr_len -
-							      IPV4_HDR_LEN,
-						      hdr + IPV4_HDR_LEN);
+			hdr_len =
+			    IPV4_HDR_LEN +
+			    ipv4_copied_options(pkt->data + IPV4_HDR_LEN,
+						pkt->hdr_len - IPV4_HDR_LEN,
+						hdr + IPV4_HDR_LEN);
 			hdr[0] = (uint8_t)(0x40 | hdr_len / 4);
 		}
 		off += chunk;

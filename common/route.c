@@ -6,7 +6,7 @@
 
 #define ROUTE_KIND_NAME(name) #name,
 const char *const route_kind_names[ROUTE_KIND_COUNT] = {
-	ROUTE_KINDS(ROUTE_KIND_NAME)};
+    ROUTE_KINDS(ROUTE_KIND_NAME)};
 #undef ROUTE_KIND_NAME
 
 /*
@@ -189,8 +189,7 @@ route_del(struct route_table *t, uint32_t prefix, unsigned len)
 		parent = link;
 		link = &n->child[route_bit(key, n->len)];
 	}
-	if (!n || n->len != len || !n->has_route ||
-	    !route_node_holds(n, key)) {
+	if (!n || n->len != len || !n->has_route || !route_node_holds(n, key)) {
 		errno = ENOENT;
 		return -1;
 	}

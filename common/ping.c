@@ -1,0 +1,366 @@
+/* ping: echo requests out, iputils-style lines back. */
+#include "ping.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PING_SENT_SLOTS 1024 /* send times remembered, by seq */
+
+struct ping {
+	struct ping_opts o;
+	struct ping_owner owner;
+	struct ctl_req *req;
+	struct ev_loop *loop;
+	ev_timer timer; /* the next request, then the wait for the last */
+	uint16_t id;
+	unsigned sent;
+	unsigned received;
+	unsigned errors;
+	double start;
+	double sent_at[PING_SENT_SLOTS];
+	double rtt_min, rtt_max, rtt_sum, rtt_sum2; /* milliseconds */
+	uint8_t *msg; /* the echo request being built */
+};
+
+static uint16_t ping_next_id;
+
+static int
+ping_number(const char *s, double min, double max, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return *s && !*end && errno == 0 && *out >= min && *out <= max ? 0 : -1;
+}
+
+int
+ping_parse(int argc, char **argv, struct ping_opts *o, char *err, size_t errlen)
+{
+	int i;
+
+	*o = (struct ping_opts){.count = 0,
+				.interval = 1.0,
+				.size = 56,
+				.ttl = IPV4_DEFAULT_TTL,
+				.wait = 10.0};
+	for (i = 0; i < argc - 1; i += 2) {
+		const char *opt = argv[i];
+		double v;
+
+		if (opt[0] != '-' || !opt[1] || opt[2])
+			break;
+		switch (opt[1]) {
+		case 'c':
+			if (ping_number(argv[i + 1], 1, 1e9, &v) < 0 ||
+			    v != (unsigned)v)
+				goto bad;
+			o->count = (unsigned)v;
+			break;
+		case 'i':
+			if (ping_number(argv[i + 1], 0.001, 3600, &v) < 0)
+				goto bad;
+			o->interval = v;
+			break;
+		case 's':
+			if (ping_number(argv[i + 1], 0, PING_SIZE_MAX, &v) <
+				0 ||
+			    v != (size_t)v)
+				goto bad;
+			o->size = (size_t)v;
+			break;
+		case 't':
+			if (ping_number(argv[i + 1], 1, 255, &v) < 0 ||
+			    v != (uint8_t)v)
+				goto bad;
+			o->ttl = (uint8_t)v;
+			break;
+		case 'W':
+			if (ping_number(argv[i + 1], 0.001, 3600, &v) < 0)
+				goto bad;
+			o->wait = v;
+			break;
+		default:
+			snprintf(err, errlen, "ping: unknown option %s", opt);
+			return -1;
+		}
+	}
+	if (i != argc - 1 || ipv4_aton(argv[i], &o->dst) < 0) {
+		snprintf(err, errlen,
+			 "usage: ping [-c N] [-i SEC] [-s SIZE] [-t TTL] "
+			 "[-W SEC] A.B.C.D");
+		return -1;
+	}
+	ipv4_ntoa(o->dst, o->dst_str);
+	return 0;
+bad:
+	snprintf(err, errlen, "ping: bad value '%s' for %s", argv[i + 1],
+		 argv[i]);
+	return -1;
+}
+
+const char *
+ping_error_text(uint8_t type, uint8_t code, uint16_t mtu, char *buf, size_t len)
+{
+	static const char *const unreach[] = {
+	    "Destination Net Unreachable",
+	    "Destination Host Unreachable",
+	    "Destination Protocol Unreachable",
+	    "Destination Port Unreachable",
+	    NULL,
+	    "Source Route Failed",
+	    "Destination Net Unknown",
+	    "Destination Host Unknown",
+	    "Source Host Isolated",
+	    "Destination Net Prohibited",
+	    "Destination Host Prohibited",
+	    "Destination Net Unreachable for Type of Service",
+	    "Destination Host Unreachable for Type of Service",
+	    "Packet filtered",
+	};
+
+	if (type == ICMP_TYPE_DEST_UNREACH && code == ICMP_CODE_FRAG_NEEDED)
+		snprintf(buf, len, "Frag needed and DF set (mtu = %u)", mtu);
+	else if (type == ICMP_TYPE_DEST_UNREACH &&
+		 code < sizeof(unreach) / sizeof(unreach[0]))
+		snprintf(buf, len, "%s", unreach[code]);
+	else if (type == ICMP_TYPE_DEST_UNREACH)
+		snprintf(buf, len, "Dest Unreachable, Bad Code: %u", code);
+	else if (type == ICMP_TYPE_TIME_EXCEEDED)
+		snprintf(buf, len, "%s",
+			 code == ICMP_CODE_TTL_EXCEEDED
+			     ? "Time to live exceeded"
+			     : "Frag reassembly time exceeded");
+	else if (type == ICMP_TYPE_SOURCE_QUENCH)
+		snprintf(buf, len, "Source Quench");
+	else if (type == ICMP_TYPE_REDIRECT)
+		snprintf(buf, len, "Redirect (code %u)", code);
+	else if (type == ICMP_TYPE_PARAM_PROBLEM)
+		snprintf(buf, len, "Parameter problem");
+	else
+		snprintf(buf, len, "Bad ICMP type: %u", type);
+	return buf;
+}
+
+/* The square root by Newton's method: no libm for one call. */
+static double
+ping_sqrt(double x)
+{
+	double r = x > 1 ? x : 1;
+
+	if (x <= 0)
+		return 0;
+	for (int i = 0; i < 64; i++)
+		r = (r + x / r) / 2;
+	return r;
+}
+
+static void
+ping_free(struct ping *p)
+{
+	ev_timer_stop(p->loop, &p->timer);
+	p->owner.finished(p->owner.arg, p);
+	free(p->msg);
+	free(p);
+}
+
+static void
+ping_cancel(void *arg)
+{
+	ping_free(arg);
+}
+
+static void
+ping_finish(struct ping *p)
+{
+	struct ctl_req *req = p->req;
+	double elapsed = (ev_time() - p->start) * 1000;
+	char errors[32] = "";
+
+	if (p->errors)
+		snprintf(errors, sizeof(errors), "+%u errors, ", p->errors);
+	ctl_printf(req, "%s", "");
+	ctl_printf(req, "--- %s ping statistics ---", p->o.dst_str);
+	ctl_printf(req,
+		   "%u packets transmitted, %u received, %s%g%% packet loss, "
+		   "time %.0fms",
+		   p->sent, p->received, errors,
+		   p->sent ? (double)(p->sent - p->received) * 100 / p->sent
+			   : 0.0,
+		   elapsed);
+	if (p->received) {
+		double avg = p->rtt_sum / p->received;
+		double var = p->rtt_sum2 / p->received - avg * avg;
+
+		ctl_printf(req, "rtt min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms",
+			   p->rtt_min, avg, p->rtt_max, ping_sqrt(var));
+	} else {
+		ctl_fail(req, "no reply from %s", p->o.dst_str);
+	}
+	ping_free(p);
+	ctl_finish(req);
+}
+
+static bool
+ping_all_sent(const struct ping *p)
+{
+	return p->o.count && p->sent >= p->o.count;
+}
+
+static void
+ping_send(struct ping *p)
+{
+	uint16_t seq = (uint16_t)(p->sent + 1);
+	size_t len;
+
+	for (size_t i = 0; i < p->o.size; i++)
+		p->msg[ICMP_HDR_LEN + i] = (uint8_t)(i + 8);
+	len = icmp_build_echo(p->msg, ICMP_TYPE_ECHO, p->id, seq,
+			      p->msg + ICMP_HDR_LEN, p->o.size);
+	p->sent_at[seq % PING_SENT_SLOTS] = ev_time();
+	p->sent++;
+	if (p->owner.send(p->owner.arg, p->o.dst, p->o.ttl, p->msg, len) < 0) {
+		ctl_printf(p->req, "ping: sendmsg: %s", strerror(errno));
+		p->errors++;
+	}
+}
+
+static void
+ping_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct ping *p = w->data;
+
+	(void)loop;
+	(void)revents;
+	if (ping_all_sent(p)) {
+		ping_finish(p); /* waited long enough for the last replies */
+		return;
+	}
+	ping_send(p);
+	ev_timer_set(&p->timer, ping_all_sent(p) ? p->o.wait : p->o.interval,
+		     0);
+	ev_timer_start(p->loop, &p->timer);
+}
+
+int
+ping_cmd(struct ctl_req *req, int argc, char **argv, struct ev_loop *loop,
+	 const struct ping_owner *owner, struct ping **out)
+{
+	struct ping_opts o;
+	struct ping *p;
+	char err[160];
+
+	if (ping_parse(argc, argv, &o, err, sizeof(err)) < 0)
+		return ctl_usage(req, "%s", err);
+	p = calloc(1, sizeof(*p));
+	if (p)
+		p->msg = malloc(ICMP_HDR_LEN + o.size);
+	if (!p || !p->msg) {
+		free(p);
+		return ctl_fail(req, "out of memory");
+	}
+	if (!ping_next_id)
+		ping_next_id = (uint16_t)getpid();
+	p->o = o;
+	p->owner = *owner;
+	p->req = req;
+	p->loop = loop;
+	p->id = ping_next_id++;
+	p->start = ev_time();
+	ev_init(&p->timer, ping_timer_cb);
+	p->timer.data = p;
+	*out = p;
+	ctl_set_cancel(req, ping_cancel, p);
+	ctl_printf(req, "PING %s (%s) %zu(%zu) bytes of data.", o.dst_str,
+		   o.dst_str, o.size, o.size + IPV4_HDR_LEN + ICMP_HDR_LEN);
+	ev_timer_set(&p->timer, 0, 0);
+	ev_timer_start(loop, &p->timer);
+	return CTL_ASYNC;
+}
+
+/* iputils' precision: three significant decimals below 100 ms. */
+static void
+ping_format_ms(double ms, char *buf, size_t len)
+{
+	if (ms >= 100)
+		snprintf(buf, len, "%.0f", ms);
+	else if (ms >= 10)
+		snprintf(buf, len, "%.1f", ms);
+	else if (ms >= 1)
+		snprintf(buf, len, "%.2f", ms);
+	else
+		snprintf(buf, len, "%.3f", ms);
+}
+
+static bool
+ping_seq_sent(const struct ping *p, uint16_t seq)
+{
+	return seq >= 1 && seq <= p->sent && p->sent - seq < PING_SENT_SLOTS;
+}
+
+static void
+ping_reply(struct ping *p, uint32_t src, uint8_t ttl, const struct icmp_msg *m)
+{
+	double ms = (ev_time() - p->sent_at[m->seq % PING_SENT_SLOTS]) * 1000;
+	char from[IPV4_ADDR_STRLEN], time[32];
+
+	if (p->received == 0 || ms < p->rtt_min)
+		p->rtt_min = ms;
+	if (ms > p->rtt_max)
+		p->rtt_max = ms;
+	p->rtt_sum += ms;
+	p->rtt_sum2 += ms * ms;
+	p->received++;
+	ping_format_ms(ms, time, sizeof(time));
+	ctl_printf(p->req, "%zu bytes from %s: icmp_seq=%u ttl=%u time=%s ms",
+		   m->body_len + ICMP_HDR_LEN, ipv4_ntoa(src, from), m->seq,
+		   ttl, time);
+}
+
+/* The seq of our echo request quoted by an error, or 0. */
+static uint16_t
+ping_quoted_seq(const struct ping *p, const struct icmp_msg *m)
+{
+	const uint8_t *q = m->body;
+	size_t ihl;
+
+	if (m->body_len < IPV4_HDR_LEN || q[0] >> 4 != 4)
+		return 0;
+	ihl = (size_t)(q[0] & 0x0f) * 4;
+	if (ihl < IPV4_HDR_LEN || m->body_len < ihl + ICMP_HDR_LEN ||
+	    q[9] != IPV4_PROTO_ICMP || q[ihl] != ICMP_TYPE_ECHO)
+		return 0;
+	if ((uint16_t)(q[ihl + 4] << 8 | q[ihl + 5]) != p->id)
+		return 0;
+	return (uint16_t)(q[ihl + 6] << 8 | q[ihl + 7]);
+}
+
+bool
+ping_input(struct ping *p, uint32_t src, uint8_t ttl, const struct icmp_msg *m)
+{
+	char from[IPV4_ADDR_STRLEN], text[64];
+	uint16_t seq;
+
+	if (m->type == ICMP_TYPE_ECHO_REPLY) {
+		if (m->id != p->id || !ping_seq_sent(p, m->seq))
+			return false;
+		ping_reply(p, src, ttl, m);
+	} else if (icmp_type_is_error(m->type)) {
+		seq = ping_quoted_seq(p, m);
+		if (!ping_seq_sent(p, seq))
+			return false;
+		p->errors++;
+		ctl_printf(p->req, "From %s icmp_seq=%u %s",
+			   ipv4_ntoa(src, from), seq,
+			   ping_error_text(m->type, m->code, m->mtu, text,
+					   sizeof(text)));
+	} else {
+		return false;
+	}
+	if (ping_all_sent(p) && p->received + p->errors >= p->sent)
+		ping_finish(p);
+	return true;
+}
