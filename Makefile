@@ -16,7 +16,7 @@ LIBS := -lev -lmnl -ljansson
 # Debian packages the build, the tests and the demo use.
 DEB_PACKAGES := make gcc clang libclang-rt-14-dev pkg-config libev-dev \
 	libmnl-dev libjansson-dev libcmocka-dev bats bats-support bats-assert \
-	iproute2 ethtool tcpdump iputils-ping traceroute netcat-openbsd procps \
+	iproute2 ethtool tcpdump iputils-ping traceroute netcat-openbsd procps jq \
 	psmisc kmod
 
 DAEMONS := $(notdir $(wildcard daemons/*))

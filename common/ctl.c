@@ -17,6 +17,8 @@
 #define CTL_CONN_MAX 64
 #define CTL_OUT_MAX (16 * 1024 * 1024) /* a client that never reads */
 #define CTL_ERR_MAX 512
+#define CTL_DRAIN_MAX (1024 * 1024) /* input discarded before a close */
+#define CTL_DRAIN_SECONDS 2.0
 
 struct ctl_req {
 	struct ctl_server *srv;
@@ -32,6 +34,7 @@ struct ctl_conn {
 	struct ctl_conn *next;
 	int fd;
 	ev_io rw, ww;
+	ev_timer drain_timer;
 	char in[CTL_LINE_MAX + 1];
 	size_t in_len;
 	char *out;
@@ -39,6 +42,8 @@ struct ctl_conn {
 	int busy;     /* a request is running */
 	int peer_eof; /* nothing more will arrive */
 	int closing;  /* close once out is flushed */
+	int draining; /* replies sent; reading to EOF so none is lost */
+	size_t drained;
 	struct ctl_req req;
 };
 
@@ -73,9 +78,38 @@ ctl_conn_free(struct ctl_conn *conn)
 	srv->nconns--;
 	ev_io_stop(srv->loop, &conn->rw);
 	ev_io_stop(srv->loop, &conn->ww);
+	ev_timer_stop(srv->loop, &conn->drain_timer);
 	close(conn->fd);
 	free(conn->out);
 	free(conn);
+}
+
+/*
+ * Closing a socket with unread input makes the kernel send a reset, which
+ * can destroy the reply still on its way. So the write side is shut down
+ * first and input is read and discarded until the client closes too.
+ */
+static void
+ctl_conn_linger(struct ctl_conn *conn)
+{
+	if (conn->peer_eof) {
+		ctl_conn_free(conn);
+		return;
+	}
+	if (!conn->draining) {
+		conn->draining = 1;
+		shutdown(conn->fd, SHUT_WR);
+		ev_io_start(conn->srv->loop, &conn->rw);
+		ev_timer_start(conn->srv->loop, &conn->drain_timer);
+	}
+}
+
+static void
+ctl_conn_drain_timeout(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	ctl_conn_free(w->data);
 }
 
 /* Tries to write what is queued; frees conn when it is done with. */
@@ -101,7 +135,7 @@ ctl_conn_flush(struct ctl_conn *conn)
 	}
 	ev_io_stop(conn->srv->loop, &conn->ww);
 	if (conn->closing && !conn->busy)
-		ctl_conn_free(conn);
+		ctl_conn_linger(conn);
 }
 
 static void
@@ -402,6 +436,17 @@ ctl_conn_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	ssize_t n;
 
 	(void)revents;
+	if (conn->draining) {
+		char sink[4096];
+
+		n = recv(conn->fd, sink, sizeof(sink), MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		conn->drained += n > 0 ? (size_t)n : 0;
+		if (n <= 0 || conn->drained > CTL_DRAIN_MAX)
+			ctl_conn_free(conn);
+		return;
+	}
 	if (conn->in_len == CTL_LINE_MAX) {
 		/* Full: the running request must end before more is read. */
 		ev_io_stop(loop, w);
@@ -449,7 +494,9 @@ ctl_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 	srv->nconns++;
 	ev_io_init(&conn->rw, ctl_conn_read_cb, fd, EV_READ);
 	ev_io_init(&conn->ww, ctl_conn_write_cb, fd, EV_WRITE);
-	conn->rw.data = conn->ww.data = conn;
+	ev_timer_init(&conn->drain_timer, ctl_conn_drain_timeout,
+		      CTL_DRAIN_SECONDS, 0);
+	conn->rw.data = conn->ww.data = conn->drain_timer.data = conn;
 	ev_io_start(loop, &conn->rw);
 }
 
