@@ -693,7 +693,7 @@ k1 linux"
 # the real switchd
 
 @test "switchd: kill -9, then up again comes back healthy and down cleans up" {
-	[[ -x $HOPLAB_BIN_DIR/switchd && -x $HOPCTL ]] || skip "switchd and hopctl are not built"
+	[[ -x $HOPLAB_BIN_DIR/switchd && -x $HOPCTL ]] || fail "switchd and hopctl are not built"
 	new_lab lab sw
 	local file=$BATS_TEST_TMPDIR/sw.lab
 	sed "s/^lab switch3\$/lab $lab/" "$REPO_ROOT/conf/switch3.lab" >"$file"
