@@ -260,3 +260,72 @@ stop_tcpdumps() {
 	assert_success
 	assert_line --regexp '^p1 '
 }
+
+@test "hopctl finds a plain NODE when one lab has it, and refuses an ambiguous one" {
+	local root=$BATS_TEST_TMPDIR/run
+	mkdir -p "$root/only" "$root/a" "$root/b"
+	ln -s "$HOPLAB_RUN_ROOT/$LAB/sw1.sock" "$root/only/sw1.sock"
+	run env HOPLAB_RUN_DIR="$root" "$HOPCTL" sw1 show ports
+	assert_success
+	assert_line --regexp '^p1 '
+	ln -s "$HOPLAB_RUN_ROOT/$LAB/sw1.sock" "$root/a/twin.sock"
+	ln -s "$HOPLAB_RUN_ROOT/$LAB/sw1.sock" "$root/b/twin.sock"
+	run env HOPLAB_RUN_DIR="$root" "$HOPCTL" twin show ports
+	assert_failure 2
+	assert_output --partial "node 'twin' is in several labs: a/twin b/twin"
+	run env HOPLAB_RUN_DIR="$root" "$HOPCTL" a/twin show ports
+	assert_success
+}
+
+@test "switchd replays its config file at start-up and refuses a bad one with file:line" {
+	local ns=$LAB-sw1 sock=$BATS_TEST_TMPDIR/extra.sock
+	ip -n "$ns" link add cfga type veth peer name cfgb
+	printf '# a config file\nset aging 42\n\nflush mac\n' >"$BATS_TEST_TMPDIR/good.conf"
+	ip netns exec "$ns" "$HOPLAB_BIN_DIR/switchd" --name extra --socket "$sock" \
+		--config "$BATS_TEST_TMPDIR/good.conf" -i cfga >"$BATS_TEST_TMPDIR/extra.log" 2>&1 &
+	local pid=$!
+	wait_until 10 test -S "$sock"
+	run "$HOPCTL" "$sock" show stats
+	assert_line 'aging: 42'
+	kill -TERM "$pid"
+	wait "$pid"
+	! grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$BATS_TEST_TMPDIR/extra.log"
+	[ ! -e "$sock" ]
+
+	printf 'set aging 42\nfrobnicate now\n' >"$BATS_TEST_TMPDIR/bad.conf"
+	run ip netns exec "$ns" "$HOPLAB_BIN_DIR/switchd" --name extra --socket "$sock" \
+		--config "$BATS_TEST_TMPDIR/bad.conf" -i cfga
+	assert_failure
+	assert_output --partial "bad.conf:2: unknown command 'frobnicate'"
+	ip -n "$ns" link del cfga
+}
+
+@test "every program answers --help, and a bad option exits 2" {
+	for prog in "$HOPLAB_BIN_DIR"/*; do
+		run "$prog" --help
+		assert_success
+		assert_output --partial "usage:"
+		run "$prog" --no-such-option
+		assert_failure 2
+	done
+	run "$HOPLAB" --help
+	assert_success
+	run "$HOPLAB_BIN_DIR/switchd"
+	assert_failure 2
+	assert_output --partial "no interface given"
+}
+
+@test "make install puts the programs and topologies under PREFIX" {
+	local prefix=$BATS_TEST_TMPDIR/prefix
+	run make -C "$REPO_ROOT" install PREFIX="$prefix"
+	assert_success
+	for prog in switchd hopctl hoplab; do
+		[ -x "$prefix/bin/$prog" ]
+	done
+	[ -f "$prefix/share/hoplab/conf/switch3.lab" ]
+	run "$prefix/bin/hoplab" --help
+	assert_success
+	run make -C "$REPO_ROOT" uninstall PREFIX="$prefix"
+	assert_success
+	[ ! -e "$prefix/bin/switchd" ]
+}
