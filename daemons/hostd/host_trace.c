@@ -1,0 +1,235 @@
+/*
+ * traceroute: UDP probes to ports from 33434 up with growing TTLs; each
+ * hop answers with time exceeded, the destination with port unreachable.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+#include "host_apps.h"
+#include "udp.h"
+
+struct host_trace {
+	struct sock sock; /* first: the socket's owner is the trace */
+	struct host *h;
+	struct ctl_req *req;
+	uint32_t dst;
+	int max_hops;
+	double wait;
+	int ttl;
+	int probe;	   /* of this hop, 0..HOST_TRACE_PROBES-1 */
+	uint16_t dport;	   /* of the probe in flight */
+	double sent;	   /* when it left */
+	uint32_t hop_addr; /* who answered at this hop, 0 if none yet */
+	bool reached;
+	char line[512];
+	size_t line_len;
+	ev_timer timer;
+};
+
+static void host_trace_probe(struct host_trace *t);
+
+static void
+host_trace_free(struct host_trace *t)
+{
+	ev_timer_stop(t->h->loop, &t->timer);
+	udp_close(t->h, &t->sock);
+	free(t);
+}
+
+static void
+host_trace_cancel(void *arg)
+{
+	host_trace_free(arg);
+}
+
+static void __attribute__((format(printf, 2, 3)))
+host_trace_append(struct host_trace *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (t->line_len >= sizeof(t->line))
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(t->line + t->line_len, sizeof(t->line) - t->line_len, fmt,
+		      ap);
+	va_end(ap);
+	if (n > 0)
+		t->line_len += (size_t)n;
+}
+
+/* The probe is answered or lost: the next one, the next hop, or the end. */
+static void
+host_trace_next(struct host_trace *t)
+{
+	if (++t->probe < HOST_TRACE_PROBES) {
+		host_trace_probe(t);
+		return;
+	}
+	ctl_printf(t->req, "%s", t->line);
+	if (t->reached || t->ttl >= t->max_hops) {
+		struct ctl_req *req = t->req;
+
+		host_trace_free(t);
+		ctl_finish(req);
+		return;
+	}
+	t->ttl++;
+	t->probe = 0;
+	t->hop_addr = 0;
+	t->line_len = 0;
+	host_trace_append(t, "%2d ", t->ttl);
+	host_trace_probe(t);
+}
+
+static void
+host_trace_timeout(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct host_trace *t = w->data;
+
+	(void)loop;
+	(void)revents;
+	host_trace_append(t, " *");
+	host_trace_next(t);
+}
+
+static void
+host_trace_probe(struct host_trace *t)
+{
+	static const uint8_t payload[32];
+
+	t->dport = (uint16_t)(HOST_TRACE_PORT +
+			      (t->ttl - 1) * HOST_TRACE_PROBES + t->probe);
+	t->sock.ttl = (uint8_t)t->ttl;
+	t->sent = ev_time();
+	ev_timer_set(&t->timer, t->wait, 0.0);
+	ev_timer_start(t->h->loop, &t->timer);
+	/* A probe that cannot leave is reported like a lost one, by the
+	 * timer, so that the request never ends inside its handler. */
+	udp_send(t->h, &t->sock, t->dst, t->dport, payload, sizeof(payload));
+}
+
+/* The annotation traceroute prints after an unreachable's time. */
+static const char *
+host_trace_flag(uint8_t type, uint8_t code)
+{
+	if (type != ICMP_TYPE_DEST_UNREACH || code == ICMP_CODE_PORT_UNREACH)
+		return "";
+	switch (code) {
+	case ICMP_CODE_NET_UNREACH:
+		return " !N";
+	case ICMP_CODE_HOST_UNREACH:
+		return " !H";
+	case ICMP_CODE_PROTO_UNREACH:
+		return " !P";
+	default:
+		return " !X";
+	}
+}
+
+static void
+host_trace_error(struct sock *s, uint8_t type, uint8_t code, uint32_t from,
+		 uint32_t dst, uint16_t dport)
+{
+	struct host_trace *t = (struct host_trace *)s;
+	char ip[IPV4_ADDR_STRLEN];
+
+	if (dst != t->dst || dport != t->dport || !ev_is_active(&t->timer))
+		return;
+	ev_timer_stop(t->h->loop, &t->timer);
+	if (from != t->hop_addr) {
+		host_trace_append(t, " %s", ipv4_ntoa(from, ip));
+		t->hop_addr = from;
+	}
+	host_trace_append(t, "  %.3f ms%s", (ev_time() - t->sent) * 1000.0,
+			  host_trace_flag(type, code));
+	if (type == ICMP_TYPE_DEST_UNREACH)
+		t->reached = true;
+	host_trace_next(t);
+}
+
+static void
+host_trace_recv(struct sock *s, uint32_t src, uint16_t sport,
+		const uint8_t *data, size_t len)
+{
+	(void)s;
+	(void)src;
+	(void)sport;
+	(void)data;
+	(void)len;
+}
+
+static const struct sock_ops host_trace_ops = {
+    .recv = host_trace_recv,
+    .error = host_trace_error,
+};
+
+/* Parses `[-m MAXHOPS] [-w SEC] DEST`; -1 after a usage reply. */
+static int
+host_trace_parse(struct host_trace *t, struct ctl_req *req, int argc,
+		 char **argv)
+{
+	int i;
+
+	for (i = 0; i + 1 < argc && argv[i][0] == '-'; i += 2) {
+		char *end;
+
+		if (!strcmp(argv[i], "-m")) {
+			t->max_hops = (int)strtol(argv[i + 1], &end, 10);
+			if (*end || t->max_hops < 1 || t->max_hops > 255)
+				return ctl_usage(req, "-m: 1 to 255"), -1;
+		} else if (!strcmp(argv[i], "-w")) {
+			t->wait = strtod(argv[i + 1], &end);
+			if (*end || !(t->wait >= 0.01 && t->wait <= 60))
+				return ctl_usage(req, "-w: 0.01 to 60"), -1;
+		} else {
+			break;
+		}
+	}
+	if (i != argc - 1 || ipv4_aton(argv[i], &t->dst) < 0)
+		return ctl_usage(req, "usage: traceroute [-m MAXHOPS] [-w SEC] "
+				      "A.B.C.D"),
+		       -1;
+	return 0;
+}
+
+int
+host_trace_cmd(struct host *h, struct ctl_req *req, int argc, char **argv)
+{
+	struct host_trace *t = calloc(1, sizeof(*t));
+	char ip[IPV4_ADDR_STRLEN];
+
+	if (!t)
+		return ctl_fail(req, "out of memory");
+	t->max_hops = 30;
+	t->wait = HOST_TRACE_WAIT;
+	if (host_trace_parse(t, req, argc, argv) < 0) {
+		free(t);
+		return CTL_DONE;
+	}
+	if (!route_lookup(h->routes, t->dst)) {
+		free(t);
+		return ctl_fail(req, "%s: network unreachable", argv[argc - 1]);
+	}
+	t->sock.ops = &host_trace_ops;
+	t->sock.owner = t;
+	t->h = h;
+	t->req = req;
+	if (udp_open(h, &t->sock, 0, 0) < 0) {
+		free(t);
+		return ctl_fail(req, "no free port: %s", strerror(errno));
+	}
+	ev_init(&t->timer, host_trace_timeout);
+	t->timer.data = t;
+	ctl_set_cancel(req, host_trace_cancel, t);
+	ctl_printf(req, "traceroute to %s (%s), %d hops max, 60 byte packets",
+		   ipv4_ntoa(t->dst, ip), ip, t->max_hops);
+	t->ttl = 1;
+	host_trace_append(t, "%2d ", t->ttl);
+	host_trace_probe(t);
+	return CTL_ASYNC;
+}

@@ -1,0 +1,137 @@
+/*
+ * hostd: a host's network stack in user space. It owns the interfaces named
+ * on its command line and runs ARP, IPv4, ICMP and UDP over them, with
+ * built-in applications and sockets handed to programs through hostsock.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hostd.h"
+#include "log.h"
+#include "port_packet.h"
+#include "sock_pair.h"
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(
+	    f,
+	    "usage: hostd [OPTIONS] -i IF [-i IF ...]\n"
+	    "A host's IPv4 stack over the interfaces given.\n\n" DAEMON_USAGE);
+	exit(status);
+}
+
+static void
+hostd_rx(struct port *port, const uint8_t *frame, size_t len, void *arg)
+{
+	struct hostd *hd = arg;
+
+	host_ether_input(&hd->host, port, frame, len);
+}
+
+static void
+hostd_link(const struct nl_link *link, bool deleted, void *arg)
+{
+	struct hostd *hd = arg;
+
+	for (int i = 0; i < hd->host.nports; i++) {
+		struct port *port = hd->host.ports[i];
+		struct nl_link down;
+
+		if (port->ifindex != link->ifindex)
+			continue;
+		if (deleted) {
+			down = *link;
+			down.up = false;
+			link = &down;
+		}
+		if (port_packet_link_event(port, link) && !port->up)
+			arp_cache_flush(&hd->host.arp, port);
+	}
+}
+
+static void
+hostd_parse(struct hostd *hd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    DAEMON_LONG_OPTIONS,
+	    {NULL, 0, NULL, 0},
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, DAEMON_SHORT_OPTIONS, longopts,
+				  NULL)) != -1) {
+		if (daemon_option(&hd->opts, opt, optarg))
+			continue;
+		if (opt == 'h')
+			usage(stdout, 0);
+		usage(stderr, 2);
+	}
+	if (optind != argc)
+		usage(stderr, 2);
+	daemon_opts_finish(&hd->opts, "hostd");
+}
+
+static void
+hostd_open_ports(struct hostd *hd)
+{
+	char err[512];
+
+	for (int i = 0; i < hd->opts.nifs; i++) {
+		struct port *port =
+		    port_packet_open(hd->loop, hd->opts.ifnames[i], false,
+				     hostd_rx, hd, err, sizeof(err));
+
+		if (!port)
+			fatalx("%s", err);
+		if (host_port_by_name(&hd->host, port->name))
+			fatalx("interface %s given twice", port->name);
+		if (host_add_port(&hd->host, port) < 0)
+			fatalx("too many interfaces");
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct hostd hd;
+	char err[512];
+
+	log_init("hostd", LOG_LVL_INFO);
+	hostd_parse(&hd, argc, argv);
+	log_init(hd.opts.name, hd.opts.verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	hd.loop = EV_DEFAULT;
+	if (host_init(&hd.host, hd.loop) < 0)
+		fatalx("out of memory");
+	hostd_open_ports(&hd);
+	hd.nl = nl_monitor_open(hd.loop, hostd_link, &hd);
+	if (!hd.nl)
+		fatal("link monitor");
+	hd.ctl = ctl_server_open(hd.loop, hd.opts.socket, host_cmds, host_ncmds,
+				 &hd, err, sizeof(err));
+	if (!hd.ctl)
+		fatalx("control socket %s", err);
+	if (hd.opts.config &&
+	    ctl_run_file(hd.ctl, hd.opts.config, err, sizeof(err)) < 0) {
+		ctl_server_close(hd.ctl);
+		fatalx("%s", err);
+	}
+	daemon_signals(hd.loop);
+	daemon_pidfile_write(&hd.opts);
+	log_info("host stack on %d ports, control socket %s", hd.host.nports,
+		 hd.opts.socket);
+	ev_run(hd.loop, 0);
+	ctl_server_close(hd.ctl);
+	sock_pair_close_all(&hd.host);
+	nl_monitor_close(hd.nl);
+	for (int i = 0; i < hd.host.nports; i++)
+		port_close(hd.host.ports[i]);
+	host_destroy(&hd.host);
+	daemon_pidfile_remove(&hd.opts);
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,207 @@
+/* hostsock's server side: socketpairs joined to the stack's sockets. */
+#include "sock_pair.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/sockios.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "host.h"
+#include "hostsock.h"
+#include "log.h"
+#include "udp.h"
+
+/* Each pair's socket buffer: room for a few large datagrams. */
+#define SOCK_PAIR_BUF (256 * 1024)
+
+struct sock_pair {
+	struct sock sock; /* first: the socket's owner is the pair */
+	struct sock_pair *next;
+	struct host *h;
+	int fd;
+	bool framed;
+	ev_io rw;
+};
+
+static struct sock_pair *sock_pairs;
+
+static void
+sock_pair_free(struct sock_pair *sp)
+{
+	for (struct sock_pair **pp = &sock_pairs; *pp; pp = &(*pp)->next) {
+		if (*pp == sp) {
+			*pp = sp->next;
+			break;
+		}
+	}
+	if (sp->h->loop)
+		ev_io_stop(sp->h->loop, &sp->rw);
+	udp_close(sp->h, &sp->sock);
+	close(sp->fd);
+	free(sp);
+}
+
+/* Sends one message to the application; a full buffer drops it. */
+static void
+sock_pair_deliver(struct sock_pair *sp, const struct hostsock_hdr *hdr,
+		  const uint8_t *data, size_t len)
+{
+	struct iovec iov[2] = {{(void *)hdr, sizeof(*hdr)},
+			       {(void *)data, len}};
+	struct msghdr msg = {.msg_iov = sp->framed ? iov : iov + 1,
+			     .msg_iovlen = sp->framed ? 2 : 1};
+
+	if (sendmsg(sp->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		sp->h->stats[STAT_udp_rcvbuf_full]++;
+}
+
+static void
+sock_pair_recv(struct sock *s, uint32_t src, uint16_t sport,
+	       const uint8_t *data, size_t len)
+{
+	struct hostsock_hdr hdr = {
+	    .kind = HOSTSOCK_DATA, .addr = htonl(src), .port = htons(sport)};
+
+	sock_pair_deliver((struct sock_pair *)s, &hdr, data, len);
+}
+
+static void
+sock_pair_error(struct sock *s, uint8_t type, uint8_t code, uint32_t from,
+		uint32_t dst, uint16_t dport)
+{
+	struct sock_pair *sp = (struct sock_pair *)s;
+	struct hostsock_hdr hdr = {.kind = HOSTSOCK_ERROR,
+				   .icmp_type = type,
+				   .icmp_code = code,
+				   .addr = htonl(dst),
+				   .port = htons(dport),
+				   .icmp_from = htonl(from)};
+
+	if (sp->framed)
+		sock_pair_deliver(sp, &hdr, NULL, 0);
+}
+
+static void
+sock_pair_queues(const struct sock *s, size_t *send_q, size_t *recv_q)
+{
+	const struct sock_pair *sp = (const struct sock_pair *)s;
+	int in = 0, out = 0;
+
+	/* Written by the application and not yet sent; sent to it and not
+	 * yet read. */
+	if (ioctl(sp->fd, SIOCINQ, &in) == 0 && in > 0)
+		*send_q = (size_t)in;
+	if (ioctl(sp->fd, SIOCOUTQ, &out) == 0 && out > 0)
+		*recv_q = (size_t)out;
+}
+
+static const struct sock_ops sock_pair_ops = {
+    .recv = sock_pair_recv,
+    .error = sock_pair_error,
+    .queues = sock_pair_queues,
+};
+
+/* One message from the application: a datagram to send. */
+static void
+sock_pair_send(struct sock_pair *sp, const uint8_t *msg, size_t len)
+{
+	struct hostsock_hdr hdr = {0};
+
+	if (sp->framed) {
+		if (len < sizeof(hdr) || msg[0] != HOSTSOCK_DATA) {
+			sp->h->stats[STAT_tx_failed]++;
+			return;
+		}
+		memcpy(&hdr, msg, sizeof(hdr));
+		msg += sizeof(hdr);
+		len -= sizeof(hdr);
+	}
+	if (udp_send(sp->h, &sp->sock, ntohl(hdr.addr), ntohs(hdr.port), msg,
+		     len) < 0)
+		log_debug("sock_pair_send: port %u: %s", sp->sock.lport,
+			  strerror(errno));
+}
+
+static void
+sock_pair_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct sock_pair *sp = w->data;
+	uint8_t *buf = sp->h->dgram; /* free until udp_send copies from it */
+	ssize_t n;
+
+	(void)loop;
+	(void)revents;
+	for (int i = 0; i < 64; i++) {
+		n = recv(sp->fd, buf, HOSTSOCK_MSG_MAX, MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n < 0 || (n == 0 && sp->framed)) {
+			sock_pair_free(sp);
+			return;
+		}
+		if (n == 0) {
+			struct pollfd p = {.fd = sp->fd, .events = POLLRDHUP};
+
+			if (poll(&p, 1, 0) == 1 &&
+			    (p.revents & (POLLHUP | POLLRDHUP))) {
+				sock_pair_free(sp);
+				return;
+			}
+		}
+		sock_pair_send(sp, buf, (size_t)n);
+	}
+}
+
+int
+sock_pair_udp(struct host *h, uint32_t laddr, uint16_t *lport, uint32_t raddr,
+	      uint16_t rport, bool framed)
+{
+	struct sock_pair *sp = calloc(1, sizeof(*sp));
+	int fds[2], size = SOCK_PAIR_BUF;
+
+	if (!sp)
+		return -1;
+	if (udp_open(h, &sp->sock, laddr, *lport) < 0) {
+		free(sp);
+		return -1;
+	}
+	if ((raddr && udp_connect(h, &sp->sock, raddr, rport) < 0) ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		       0, fds) < 0) {
+		int err = errno;
+
+		udp_close(h, &sp->sock);
+		free(sp);
+		errno = err;
+		return -1;
+	}
+	setsockopt(fds[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	setsockopt(fds[1], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	sp->sock.ops = &sock_pair_ops;
+	sp->sock.owner = sp;
+	sp->h = h;
+	sp->fd = fds[0];
+	sp->framed = framed || !raddr;
+	ev_io_init(&sp->rw, sock_pair_read_cb, sp->fd, EV_READ);
+	sp->rw.data = sp;
+	if (h->loop)
+		ev_io_start(h->loop, &sp->rw);
+	sp->next = sock_pairs;
+	sock_pairs = sp;
+	*lport = sp->sock.lport;
+	return fds[1];
+}
+
+void
+sock_pair_close_all(struct host *h)
+{
+	(void)h;
+	while (sock_pairs)
+		sock_pair_free(sock_pairs);
+}
