@@ -569,12 +569,13 @@ arp_cache_foreach(const struct arp_cache *c,
 json_t *
 arp_entry_json(const struct arp_entry *e, double now)
 {
-	char ip[IPV4_ADDR_STRLEN], mac[ETHER_ADDR_STRLEN] = "";
+	char ip[IPV4_ADDR_STRLEN], mac[ETHER_ADDR_STRLEN];
+	bool known = e->state != ARP_S_incomplete;
 
-	if (e->state != ARP_S_incomplete)
-		ether_ntoa_buf(e->mac, mac);
-	return json_pack(
-	    "{s:s, s:s, s:s, s:s, s:I}", "ip", ipv4_ntoa(e->ip, ip), "mac", mac,
-	    "port", e->port->name, "state", arp_state_names[e->state], "age",
-	    (json_int_t)(e->state == ARP_S_incomplete ? 0 : now - e->updated));
+	/* An entry still resolving has no MAC yet: null. */
+	return json_pack("{s:s, s:s?, s:s, s:s, s:I}", "ip",
+			 ipv4_ntoa(e->ip, ip), "mac",
+			 known ? ether_ntoa_buf(e->mac, mac) : NULL, "port",
+			 e->port->name, "state", arp_state_names[e->state],
+			 "age", (json_int_t)(known ? now - e->updated : 0));
 }

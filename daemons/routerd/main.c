@@ -1,0 +1,123 @@
+/*
+ * routerd: an IPv4 router. It owns the interfaces named on its command
+ * line, answers ARP for its addresses, and forwards datagrams between its
+ * subnets by longest-prefix match, sending ICMP errors as RFC 1812 asks.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "port_packet.h"
+#include "router_cmd.h"
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(
+	    f, "usage: routerd [OPTIONS] -i IF [-i IF ...]\n"
+	       "An IPv4 router between the interfaces given.\n\n" DAEMON_USAGE);
+	exit(status);
+}
+
+static void
+routerd_rx(struct port *port, const uint8_t *frame, size_t len, void *arg)
+{
+	struct routerd *rd = arg;
+
+	router_input(&rd->r, port, frame, len, ev_now(rd->loop));
+}
+
+static void
+routerd_link(const struct nl_link *link, bool deleted, void *arg)
+{
+	struct routerd *rd = arg;
+
+	for (int i = 0; i < rd->r.nports; i++) {
+		struct port *port = rd->r.ports[i];
+		struct nl_link down;
+
+		if (port->ifindex != link->ifindex)
+			continue;
+		if (deleted) {
+			down = *link;
+			down.up = false;
+			link = &down;
+		}
+		if (port_packet_link_event(port, link))
+			router_port_changed(&rd->r, port);
+	}
+}
+
+static void
+routerd_parse(struct routerd *rd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    DAEMON_LONG_OPTIONS,
+	    {NULL, 0, NULL, 0},
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, DAEMON_SHORT_OPTIONS, longopts,
+				  NULL)) != -1) {
+		if (daemon_option(&rd->opts, opt, optarg))
+			continue;
+		if (opt == 'h')
+			usage(stdout, 0);
+		usage(stderr, 2);
+	}
+	if (optind != argc)
+		usage(stderr, 2);
+	daemon_opts_finish(&rd->opts, "routerd");
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct routerd rd;
+	char err[512];
+
+	log_init("routerd", LOG_LVL_INFO);
+	routerd_parse(&rd, argc, argv);
+	log_init(rd.opts.name, rd.opts.verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
+	rd.loop = EV_DEFAULT;
+	if (router_init(&rd.r, rd.loop) < 0)
+		fatalx("out of memory");
+	for (int i = 0; i < rd.opts.nifs; i++) {
+		/* Promiscuous: a switch may flood frames for other stations,
+		 * which are counted as other_host rather than unseen. */
+		struct port *port =
+		    port_packet_open(rd.loop, rd.opts.ifnames[i], false,
+				     routerd_rx, &rd, err, sizeof(err));
+
+		if (!port)
+			fatalx("%s", err);
+		if (router_port_by_name(&rd.r, port->name))
+			fatalx("interface %s given twice", port->name);
+		if (router_add_port(&rd.r, port) < 0)
+			fatalx("too many interfaces");
+	}
+	rd.nl = nl_monitor_open(rd.loop, routerd_link, &rd);
+	if (!rd.nl)
+		fatal("link monitor");
+	rd.ctl = ctl_server_open(rd.loop, rd.opts.socket, router_cmds,
+				 router_ncmds, &rd, err, sizeof(err));
+	if (!rd.ctl)
+		fatalx("control socket %s", err);
+	if (rd.opts.config &&
+	    ctl_run_file(rd.ctl, rd.opts.config, err, sizeof(err)) < 0) {
+		ctl_server_close(rd.ctl);
+		fatalx("%s", err);
+	}
+	daemon_signals(rd.loop);
+	daemon_pidfile_write(&rd.opts);
+	log_info("routing between %d ports, control socket %s", rd.r.nports,
+		 rd.opts.socket);
+	ev_run(rd.loop, 0);
+	ctl_server_close(rd.ctl);
+	nl_monitor_close(rd.nl);
+	router_destroy(&rd.r);
+	daemon_pidfile_remove(&rd.opts);
+	log_info("stopped");
+	return 0;
+}
