@@ -107,6 +107,21 @@ $(SAN)/tools/%: $(SAN)/tests/tools/%.o $(SAN)/libhoplab.a
 	$(CC) $(SAN_FLAGS) $^ $(LIBS) -o $@
 
 san: $(SAN_BINS) $(TOOL_BINS)
+
+# hostsock, the client library of hostd's sockets, for any program:
+# build/lib/libhostsock.a and its header; its example links nothing else.
+HOSTSOCK_LIB := build/lib/libhostsock.a build/lib/hostsock.h
+build/lib/libhostsock.a: $(REL)/common/hostsock.o
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+build/lib/hostsock.h: common/hostsock.h
+	@mkdir -p $(dir $@)
+	cp $< $@
+$(SAN)/tools/udp_echo: $(SAN)/daemons/hostd/examples/udp_echo.o $(SAN)/common/hostsock.o
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_FLAGS) $^ -o $@
+all: $(HOSTSOCK_LIB)
+san: $(SAN)/tools/udp_echo
 check-build: all san $(UNIT_BINS) $(FUZZ_BINS)
 
 # --- tests ---------------------------------------------------------------

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "ctl_parse.h"
+#include "hopctl_udp.h"
 
 #define HOPCTL_RUN_DIR "/run/hoplab"
 #define HOPCTL_EXIT_FAIL 1
@@ -343,6 +344,9 @@ main(int argc, char **argv)
 	line[len++] = '\n';
 	signal(SIGPIPE, SIG_IGN);
 	hopctl_resolve(argv[optind], path, sizeof(path));
+	if (hopctl_udp_wants(argc - optind - 1, argv + optind + 1))
+		return hopctl_udp(argv[optind], path, argc - optind - 1,
+				  argv + optind + 1, hopctl_json);
 	fd = hopctl_connect(argv[optind], path);
 	if (write(fd, line, len) != (ssize_t)len)
 		die(HOPCTL_EXIT_USAGE, "cannot reach %s: %s", argv[optind],

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/sockios.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -172,8 +173,7 @@ sock_pair_udp(struct host *h, uint32_t laddr, uint16_t *lport, uint32_t raddr,
 		return -1;
 	}
 	if ((raddr && udp_connect(h, &sp->sock, raddr, rport) < 0) ||
-	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		       0, fds) < 0) {
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0) {
 		int err = errno;
 
 		udp_close(h, &sp->sock);
@@ -181,6 +181,8 @@ sock_pair_udp(struct host *h, uint32_t laddr, uint16_t *lport, uint32_t raddr,
 		errno = err;
 		return -1;
 	}
+	/* Only hostd's end is non-blocking; the application's is ordinary. */
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
 	setsockopt(fds[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 	setsockopt(fds[1], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 	sp->sock.ops = &sock_pair_ops;
