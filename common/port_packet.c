@@ -22,6 +22,7 @@
 #define PACKET_RX_ROUNDS 8 /* batches per wake-up, so no port starves */
 #define PACKET_TX_SLOT 9216
 #define PACKET_SOCKBUF (4 * 1024 * 1024)
+#define PACKET_STATS_SECONDS 1.0
 
 struct port_packet {
 	struct port port;
@@ -29,6 +30,7 @@ struct port_packet {
 	int fd;
 	ev_io rx_watcher;
 	ev_prepare flush_watcher;
+	ev_timer stats_timer;
 	uint8_t *rx_buf[PACKET_BATCH];
 	struct iovec rx_iov[PACKET_BATCH];
 	struct sockaddr_ll rx_addr[PACKET_BATCH];
@@ -138,12 +140,30 @@ port_packet_read(struct ev_loop *loop, ev_io *w, int revents)
 	}
 }
 
+/*
+ * Frames the kernel had to drop because the socket's buffer was full never
+ * reach us: the kernel counts them, and reading the count resets it.
+ */
+static void
+port_packet_stats_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct port_packet *pp = w->data;
+	struct tpacket_stats st;
+	socklen_t len = sizeof(st);
+
+	(void)loop;
+	(void)revents;
+	if (getsockopt(pp->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
+		pp->port.cnt.rx_dropped += st.tp_drops;
+}
+
 static void
 port_packet_close(struct port *port)
 {
 	struct port_packet *pp = port_packet_of(port);
 
 	port_packet_flush(port);
+	ev_timer_stop(pp->loop, &pp->stats_timer);
 	ev_io_stop(pp->loop, &pp->rx_watcher);
 	close(pp->fd);
 	for (int i = 0; i < PACKET_BATCH; i++)
@@ -256,6 +276,10 @@ port_packet_open(struct ev_loop *loop, const char *ifname, bool promisc,
 	ev_io_start(loop, &pp->rx_watcher);
 	ev_prepare_init(&pp->flush_watcher, port_packet_flush_cb);
 	pp->flush_watcher.data = pp;
+	ev_timer_init(&pp->stats_timer, port_packet_stats_cb,
+		      PACKET_STATS_SECONDS, PACKET_STATS_SECONDS);
+	pp->stats_timer.data = pp;
+	ev_timer_start(loop, &pp->stats_timer);
 	return &pp->port;
 fail:
 	if (pp->fd >= 0)
