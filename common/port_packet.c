@@ -305,3 +305,20 @@ port_packet_link_event(struct port *port, const struct nl_link *link)
 		memcpy(port->mac, link->mac, sizeof(port->mac));
 	return was_up != port->up;
 }
+
+void
+port_packet_link_apply(struct port **ports, int nports,
+		       const struct nl_link *link, bool deleted,
+		       void (*changed)(struct port *port, void *arg), void *arg)
+{
+	struct nl_link gone;
+
+	if (deleted) {
+		gone = *link;
+		gone.up = false;
+		link = &gone;
+	}
+	for (int i = 0; i < nports; i++)
+		if (port_packet_link_event(ports[i], link))
+			changed(ports[i], arg);
+}

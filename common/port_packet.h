@@ -23,6 +23,16 @@ struct port *port_packet_open(struct ev_loop *loop, const char *ifname,
  */
 int port_packet_link_event(struct port *port, const struct nl_link *link);
 
+/*
+ * Applies a link event (from nl_monitor) to whichever of ports it concerns:
+ * a deleted link is a link that is down. changed(port, arg) is called for
+ * each port whose up state changed.
+ */
+void port_packet_link_apply(struct port **ports, int nports,
+			    const struct nl_link *link, bool deleted,
+			    void (*changed)(struct port *port, void *arg),
+			    void *arg);
+
 /* Sends every queued frame now (also done before the loop blocks). */
 void port_packet_flush(struct port *port);
 

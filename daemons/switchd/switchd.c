@@ -11,25 +11,21 @@ switchd_rx(struct port *port, const uint8_t *frame, size_t len, void *arg)
 	switch_input(&sd->sw, port, frame, len, ev_now(sd->loop));
 }
 
+static void
+switchd_port_changed(struct port *port, void *arg)
+{
+	struct switchd *sd = arg;
+
+	switch_port_changed(&sd->sw, port);
+}
+
 void
 switchd_link(const struct nl_link *link, bool deleted, void *arg)
 {
 	struct switchd *sd = arg;
 
-	for (int i = 0; i < sd->sw.nports; i++) {
-		struct port *port = sd->sw.ports[i];
-		struct nl_link down;
-
-		if (port->ifindex != link->ifindex)
-			continue;
-		if (deleted) {
-			down = *link;
-			down.up = false;
-			link = &down;
-		}
-		if (port_packet_link_event(port, link))
-			switch_port_changed(&sd->sw, port);
-	}
+	port_packet_link_apply(sd->sw.ports, sd->sw.nports, link, deleted,
+			       switchd_port_changed, sd);
 }
 
 void
