@@ -22,11 +22,11 @@ struct pcap_rec_hdr {
 };
 
 int
-capture_start(struct port *port, const char *dir, const char *node,
-	      char *path, size_t len)
+capture_start(struct port *port, const char *dir, const char *node, char *path,
+	      size_t len)
 {
-	struct pcap_file_hdr hdr = {PCAP_MAGIC, 2, 4, 0, 0, PCAP_SNAPLEN,
-				    PCAP_LINKTYPE_ETHERNET};
+	struct pcap_file_hdr hdr = {
+	    PCAP_MAGIC, 2, 4, 0, 0, PCAP_SNAPLEN, PCAP_LINKTYPE_ETHERNET};
 
 	capture_stop(port);
 	mkdir(dir, 0700);
@@ -92,9 +92,9 @@ capture_cmd_start(struct ctl_req *req, int argc, char **argv,
 			json_decref(rows);
 			return ctl_fail(req, "%s: %s", path, strerror(errno));
 		}
-		json_array_append_new(rows, json_pack("{s:s, s:s}", "port",
-						      ports[i]->name, "file",
-						      path));
+		json_array_append_new(rows,
+				      json_pack("{s:s, s:s}", "port",
+						ports[i]->name, "file", path));
 	}
 	if (!matched) {
 		json_decref(rows);

@@ -292,13 +292,13 @@ ctl_req_end(struct ctl_req *req)
 	if (!req->failed)
 		end = json_pack("{s:b}", "ok", 1);
 	else if (req->failed == 2)
-		end = json_pack("{s:b, s:s, s:b}", "ok", 0, "error",
-				req->error, "usage", 1);
+		end = json_pack("{s:b, s:s, s:b}", "ok", 0, "error", req->error,
+				"usage", 1);
 	else
 		end = json_pack("{s:b, s:s}", "ok", 0, "error", req->error);
 	if (!end) /* an error text cut inside a UTF-8 sequence */
-		end = json_pack("{s:b, s:s}", "ok", 0, "error",
-				"request failed");
+		end =
+		    json_pack("{s:b, s:s}", "ok", 0, "error", "request failed");
 	ctl_reply(req, end);
 }
 
@@ -341,8 +341,8 @@ ctl_help(struct ctl_req *req, const struct ctl_server *srv)
  * Streaming commands are refused when the line comes from a config file.
  */
 static int
-ctl_dispatch(struct ctl_server *srv, struct ctl_req *req,
-	     struct ctl_conn *conn, char *line, size_t len, int from_file)
+ctl_dispatch(struct ctl_server *srv, struct ctl_req *req, struct ctl_conn *conn,
+	     char *line, size_t len, int from_file)
 {
 	char *argv[CTL_ARGS_MAX];
 	const struct ctl_cmd *cmd;
@@ -452,8 +452,8 @@ ctl_conn_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		ev_io_stop(loop, w);
 		return;
 	}
-	n = recv(conn->fd, conn->in + conn->in_len,
-		 CTL_LINE_MAX - conn->in_len, MSG_DONTWAIT);
+	n = recv(conn->fd, conn->in + conn->in_len, CTL_LINE_MAX - conn->in_len,
+		 MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
@@ -524,7 +524,8 @@ ctl_server_open(struct ev_loop *loop, const char *path,
 	srv->n = n;
 	srv->arg = arg;
 	memcpy(sun.sun_path, path, strlen(path) + 1);
-	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	srv->fd =
+	    socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	unlink(path);
 	/* Created 0600 from the start: there is no window with wider rights. */
 	old_mask = umask(0177);
@@ -583,8 +584,7 @@ ctl_exec(struct ctl_server *srv, const char *line, size_t len, char *err,
 }
 
 int
-ctl_run_file(struct ctl_server *srv, const char *path, char *err,
-	     size_t errlen)
+ctl_run_file(struct ctl_server *srv, const char *path, char *err, size_t errlen)
 {
 	char line[CTL_LINE_MAX + 2], why[CTL_ERR_MAX];
 	unsigned lineno = 0;

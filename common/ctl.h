@@ -52,13 +52,13 @@ void ctl_reply(struct ctl_req *req, json_t *value);
 int ctl_reply_fd(struct ctl_req *req, json_t *value, int fd);
 /* Sends {"text":"..."}: a line that hopctl prints as it is. */
 void ctl_printf(struct ctl_req *req, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Marks the request failed; returns CTL_DONE for `return ctl_fail(...)`. */
 int ctl_fail(struct ctl_req *req, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* As ctl_fail, for a request the client got wrong. */
 int ctl_usage(struct ctl_req *req, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Ends a request whose handler returned CTL_ASYNC. */
 void ctl_finish(struct ctl_req *req);
 /*

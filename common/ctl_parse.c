@@ -4,7 +4,8 @@
 #include <stdint.h>
 #include <string.h>
 
-/* Length of the UTF-8 sequence starting with byte c, 0 if c cannot start one. */
+/* Length of the UTF-8 sequence starting with byte c, 0 if c cannot start one.
+ */
 static size_t
 ctl_utf8_len(uint8_t c)
 {

@@ -31,16 +31,18 @@ struct daemon_opts {
 /* The options every daemon takes; a daemon appends its own after these. */
 #define DAEMON_LONG_OPTIONS                                                    \
 	{"name", required_argument, NULL, 'n'},                                \
-		{"socket", required_argument, NULL, 's'},                      \
-		{"pidfile", required_argument, NULL, 'p'},                     \
-		{"config", required_argument, NULL, 'c'},                      \
-		{"interface", required_argument, NULL, 'i'},                   \
-		{"verbose", no_argument, NULL, 'v'},                           \
-		{"help", no_argument, NULL, 'h'}
+	    {"socket", required_argument, NULL, 's'},                          \
+	    {"pidfile", required_argument, NULL, 'p'},                         \
+	    {"config", required_argument, NULL, 'c'},                          \
+	    {"interface", required_argument, NULL, 'i'},                       \
+	    {"verbose", no_argument, NULL, 'v'},                               \
+	{                                                                      \
+		"help", no_argument, NULL, 'h'                                 \
+	}
 #define DAEMON_SHORT_OPTIONS "n:s:p:c:i:vh"
 #define DAEMON_USAGE                                                           \
 	"  -n, --name NAME        node name (default: the program's name)\n"   \
-	"  -s, --socket PATH      control socket (default: " DAEMON_RUN_DIR     \
+	"  -s, --socket PATH      control socket (default: " DAEMON_RUN_DIR    \
 	"/local/NAME.sock)\n"                                                  \
 	"  -p, --pidfile PATH     write the pid here\n"                        \
 	"  -c, --config FILE      replay these command lines at start-up\n"    \

@@ -43,8 +43,7 @@ ether_parse(const uint8_t *frame, size_t len, struct ether_frame *out)
 }
 
 void
-ether_build(uint8_t *buf, const uint8_t *dst, const uint8_t *src,
-	    uint16_t type)
+ether_build(uint8_t *buf, const uint8_t *dst, const uint8_t *src, uint16_t type)
 {
 	memcpy(buf, dst, ETHER_ADDR_LEN);
 	memcpy(buf + ETHER_ADDR_LEN, src, ETHER_ADDR_LEN);

@@ -37,8 +37,8 @@ struct ether_hdr {
 struct ether_frame {
 	const uint8_t *dst;
 	const uint8_t *src;
-	uint16_t type;	      /* host order, after any 802.1Q tag */
-	uint16_t vlan;	      /* 0 when untagged */
+	uint16_t type; /* host order, after any 802.1Q tag */
+	uint16_t vlan; /* 0 when untagged */
 	const uint8_t *payload;
 	size_t payload_len;
 };

@@ -9,8 +9,7 @@
 
 static const char *log_name = "hoplab";
 static enum log_level log_level = LOG_LVL_INFO;
-static const char *const log_level_names[] = {"error", "warn", "info",
-					      "debug"};
+static const char *const log_level_names[] = {"error", "warn", "info", "debug"};
 
 void
 log_init(const char *name, enum log_level level)

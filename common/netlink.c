@@ -190,8 +190,8 @@ nl_monitor_open(struct ev_loop *loop, nl_link_fn fn, void *arg)
 	mon->fn = fn;
 	mon->arg = arg;
 	mon->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK);
-	if (!mon->sock || mnl_socket_bind(mon->sock, RTMGRP_LINK,
-					  MNL_SOCKET_AUTOPID) < 0) {
+	if (!mon->sock ||
+	    mnl_socket_bind(mon->sock, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0) {
 		int saved = errno;
 
 		if (mon->sock)

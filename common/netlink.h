@@ -25,8 +25,7 @@ int nl_link_get(const char *name, struct nl_link *link);
 /* Sets IFF_UP on an interface; -1 with errno on failure. */
 int nl_link_set_up(int ifindex);
 
-typedef void (*nl_link_fn)(const struct nl_link *link, bool deleted,
-			   void *arg);
+typedef void (*nl_link_fn)(const struct nl_link *link, bool deleted, void *arg);
 
 /* Watches link events (RTMGRP_LINK) on loop and reports each to fn. */
 struct nl_monitor *nl_monitor_open(struct ev_loop *loop, nl_link_fn fn,

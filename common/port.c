@@ -48,14 +48,12 @@ port_json(const struct port *port)
 	char mac[ETHER_ADDR_STRLEN];
 	const struct port_counters *c = &port->cnt;
 
-	return json_pack("{s:s, s:s, s:I, s:b, s:I, s:I, s:I, s:I, s:I, s:I}",
-			 "name", port->name, "mac",
-			 ether_ntoa_buf(port->mac, mac), "mtu",
-			 (json_int_t)port->mtu, "up", port->up, "rx_packets",
-			 (json_int_t)c->rx_packets, "rx_bytes",
-			 (json_int_t)c->rx_bytes, "tx_packets",
-			 (json_int_t)c->tx_packets, "tx_bytes",
-			 (json_int_t)c->tx_bytes, "rx_dropped",
-			 (json_int_t)c->rx_dropped, "tx_dropped",
-			 (json_int_t)c->tx_dropped);
+	return json_pack(
+	    "{s:s, s:s, s:I, s:b, s:I, s:I, s:I, s:I, s:I, s:I}", "name",
+	    port->name, "mac", ether_ntoa_buf(port->mac, mac), "mtu",
+	    (json_int_t)port->mtu, "up", port->up, "rx_packets",
+	    (json_int_t)c->rx_packets, "rx_bytes", (json_int_t)c->rx_bytes,
+	    "tx_packets", (json_int_t)c->tx_packets, "tx_bytes",
+	    (json_int_t)c->tx_bytes, "rx_dropped", (json_int_t)c->rx_dropped,
+	    "tx_dropped", (json_int_t)c->tx_dropped);
 }

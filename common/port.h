@@ -30,8 +30,8 @@ struct port_counters {
 struct port;
 
 /* Called for each received frame; the frame is valid until it returns. */
-typedef void (*port_rx_fn)(struct port *port, const uint8_t *frame,
-			   size_t len, void *arg);
+typedef void (*port_rx_fn)(struct port *port, const uint8_t *frame, size_t len,
+			   void *arg);
 
 struct port_ops {
 	/* Queues or sends one frame; -1 when it could not. */

@@ -54,8 +54,8 @@ port_packet_flush(struct port *port)
 	unsigned sent = 0;
 
 	while (sent < pp->tx_count) {
-		int n = sendmmsg(pp->fd, pp->tx_msg + sent, pp->tx_count - sent,
-				 0);
+		int n =
+		    sendmmsg(pp->fd, pp->tx_msg + sent, pp->tx_count - sent, 0);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -113,7 +113,7 @@ port_packet_read(struct ev_loop *loop, ev_io *w, int revents)
 
 		for (int i = 0; i < PACKET_BATCH; i++) {
 			pp->rx_msg[i].msg_hdr.msg_namelen =
-				sizeof(pp->rx_addr[i]);
+			    sizeof(pp->rx_addr[i]);
 			pp->rx_msg[i].msg_hdr.msg_flags = 0;
 		}
 		n = recvmmsg(pp->fd, pp->rx_msg, PACKET_BATCH, MSG_TRUNC, NULL);
@@ -173,8 +173,8 @@ port_packet_close(struct port *port)
 }
 
 static const struct port_ops port_packet_ops = {
-	.send = port_packet_send,
-	.close = port_packet_close,
+    .send = port_packet_send,
+    .close = port_packet_close,
 };
 
 static int

@@ -14,8 +14,8 @@
  * each frame received. Returns NULL with a message in err on failure.
  */
 struct port *port_packet_open(struct ev_loop *loop, const char *ifname,
-			      bool promisc, port_rx_fn rx, void *arg,
-			      char *err, size_t errlen);
+			      bool promisc, port_rx_fn rx, void *arg, char *err,
+			      size_t errlen);
 
 /*
  * Applies a link event to the port it concerns; returns 1 when the port's

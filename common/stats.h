@@ -17,7 +17,6 @@
 #define STATS_NAME(name) #name,
 
 /* A JSON object {name: value, ...} of n counters. */
-json_t *stats_json(const uint64_t *values, const char *const *names,
-		   size_t n);
+json_t *stats_json(const uint64_t *values, const char *const *names, size_t n);
 
 #endif

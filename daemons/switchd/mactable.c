@@ -85,8 +85,8 @@ mactable_unlink(struct mactable *t, struct mac_entry **pp)
 }
 
 enum mactable_learn_result
-mactable_learn(struct mactable *t, const uint8_t *mac, uint16_t vlan,
-	       int port, double now)
+mactable_learn(struct mactable *t, const uint8_t *mac, uint16_t vlan, int port,
+	       double now)
 {
 	struct mac_entry **pp = mactable_find(t, mac, vlan);
 	struct mac_entry *e = *pp;
@@ -130,8 +130,8 @@ mactable_lookup(struct mactable *t, const uint8_t *mac, uint16_t vlan,
 /* Removes the entries for which drop(entry) holds; returns how many. */
 static size_t
 mactable_remove_if(struct mactable *t,
-		   int (*drop)(const struct mactable *, const struct mac_entry *,
-			       const void *),
+		   int (*drop)(const struct mactable *,
+			       const struct mac_entry *, const void *),
 		   const void *arg)
 {
 	size_t removed = 0;

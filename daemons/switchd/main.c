@@ -14,12 +14,13 @@
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f,
-		"usage: switchd [OPTIONS] -i IF [-i IF ...]\n"
-		"A learning Ethernet switch over the interfaces given.\n\n" DAEMON_USAGE
-		"  -a, --aging SECONDS    MAC entry aging time (default 300; 0: "
-		"never)\n"
-		"  -m, --max-macs N       MAC table size (default 65536)\n");
+	fprintf(
+	    f, "usage: switchd [OPTIONS] -i IF [-i IF ...]\n"
+	       "A learning Ethernet switch over the interfaces "
+	       "given.\n\n" DAEMON_USAGE
+	       "  -a, --aging SECONDS    MAC entry aging time (default 300; 0: "
+	       "never)\n"
+	       "  -m, --max-macs N       MAC table size (default 65536)\n");
 	exit(status);
 }
 
@@ -28,10 +29,10 @@ switchd_parse(struct switchd *sd, int argc, char **argv, double *aging,
 	      long *max_macs)
 {
 	static const struct option longopts[] = {
-		DAEMON_LONG_OPTIONS,
-		{"aging", required_argument, NULL, 'a'},
-		{"max-macs", required_argument, NULL, 'm'},
-		{NULL, 0, NULL, 0},
+	    DAEMON_LONG_OPTIONS,
+	    {"aging", required_argument, NULL, 'a'},
+	    {"max-macs", required_argument, NULL, 'm'},
+	    {NULL, 0, NULL, 0},
 	};
 	int opt;
 
@@ -79,9 +80,9 @@ main(int argc, char **argv)
 	if (switch_init(&sd.sw, (size_t)max_macs, aging) < 0)
 		fatalx("cannot allocate a MAC table of %ld entries", max_macs);
 	for (int i = 0; i < sd.opts.nifs; i++) {
-		struct port *port = port_packet_open(sd.loop, sd.opts.ifnames[i],
-						     true, switchd_rx, &sd, err,
-						     sizeof(err));
+		struct port *port =
+		    port_packet_open(sd.loop, sd.opts.ifnames[i], true,
+				     switchd_rx, &sd, err, sizeof(err));
 
 		if (!port)
 			fatalx("%s", err);
@@ -98,8 +99,8 @@ main(int argc, char **argv)
 		fatalx("control socket %s", err);
 	ev_init(&sd.aging_timer, switchd_aging_cb);
 	sd.aging_timer.data = &sd;
-	if (sd.opts.config && ctl_run_file(sd.ctl, sd.opts.config, err,
-					   sizeof(err)) < 0) {
+	if (sd.opts.config &&
+	    ctl_run_file(sd.ctl, sd.opts.config, err, sizeof(err)) < 0) {
 		ctl_server_close(sd.ctl);
 		fatalx("%s", err);
 	}

@@ -6,7 +6,7 @@
 #include "log.h"
 
 const char *const switch_stat_names[SWITCH_STAT_COUNT] = {
-	SWITCH_COUNTERS(STATS_NAME)};
+    SWITCH_COUNTERS(STATS_NAME)};
 
 int
 switch_init(struct switch_state *sw, size_t mac_capacity, double aging)
@@ -103,8 +103,8 @@ switch_process(struct switch_state *sw, struct port *in, const uint8_t *frame,
 	if (ether_is_link_local(eth.dst))
 		return STAT_link_local;
 	out = ether_is_multicast(eth.dst)
-		      ? -1
-		      : mactable_lookup(&sw->macs, eth.dst, eth.vlan, now);
+		  ? -1
+		  : mactable_lookup(&sw->macs, eth.dst, eth.vlan, now);
 	if (out < 0) {
 		switch_flood(sw, in, frame, len);
 		return STAT_flooded;
@@ -136,7 +136,7 @@ switch_port_changed(struct switch_state *sw, struct port *port)
 		 port->up ? "up" : "down");
 	if (!port->up)
 		sw->stats[STAT_mac_flushed] +=
-			mactable_flush(&sw->macs, port->index);
+		    mactable_flush(&sw->macs, port->index);
 }
 
 void

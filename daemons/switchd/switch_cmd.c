@@ -64,12 +64,11 @@ cmd_show_mac(struct ctl_req *req, int argc, char **argv, void *arg)
 		char mac[ETHER_ADDR_STRLEN];
 
 		json_array_append_new(
-			rows,
-			json_pack("{s:s, s:s, s:i, s:I}", "mac",
-				  ether_ntoa_buf(list[i]->mac, mac), "port",
-				  sd->sw.ports[list[i]->port]->name, "vlan",
-				  (int)list[i]->vlan, "age",
-				  (json_int_t)(now - list[i]->last_seen)));
+		    rows, json_pack("{s:s, s:s, s:i, s:I}", "mac",
+				    ether_ntoa_buf(list[i]->mac, mac), "port",
+				    sd->sw.ports[list[i]->port]->name, "vlan",
+				    (int)list[i]->vlan, "age",
+				    (json_int_t)(now - list[i]->last_seen)));
 	}
 	free(list);
 	ctl_reply(req, rows);
@@ -129,17 +128,16 @@ cmd_capture_stop(struct ctl_req *req, int argc, char **argv, void *arg)
 }
 
 const struct ctl_cmd switch_cmds[] = {
-	{"show ports", "", "ports with their counters", cmd_show_ports, 0},
-	{"show stats", "", "switch counters and drop reasons", cmd_show_stats,
-	 0},
-	{"show mac", "", "the MAC address table", cmd_show_mac, 0},
-	{"flush mac", "[PORT]", "forget learned addresses (of one port)",
-	 cmd_flush_mac, 0},
-	{"set aging", "SECONDS", "age entries out after SECONDS (0: never)",
-	 cmd_set_aging, 0},
-	{"capture start", "[PORT]", "write each port's frames to a pcap file",
-	 cmd_capture_start, 0},
-	{"capture stop", "", "close the capture files", cmd_capture_stop, 0},
+    {"show ports", "", "ports with their counters", cmd_show_ports, 0},
+    {"show stats", "", "switch counters and drop reasons", cmd_show_stats, 0},
+    {"show mac", "", "the MAC address table", cmd_show_mac, 0},
+    {"flush mac", "[PORT]", "forget learned addresses (of one port)",
+     cmd_flush_mac, 0},
+    {"set aging", "SECONDS", "age entries out after SECONDS (0: never)",
+     cmd_set_aging, 0},
+    {"capture start", "[PORT]", "write each port's frames to a pcap file",
+     cmd_capture_start, 0},
+    {"capture stop", "", "close the capture files", cmd_capture_stop, 0},
 };
 
 const size_t switch_ncmds = sizeof(switch_cmds) / sizeof(switch_cmds[0]);

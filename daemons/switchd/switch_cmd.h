@@ -21,8 +21,7 @@ extern const struct ctl_cmd switch_cmds[];
 extern const size_t switch_ncmds;
 
 /* A frame received on one of the switch's ports. */
-void switchd_rx(struct port *port, const uint8_t *frame, size_t len,
-		void *arg);
+void switchd_rx(struct port *port, const uint8_t *frame, size_t len, void *arg);
 /* A link event from rtnetlink: ports follow their link's state. */
 void switchd_link(const struct nl_link *link, bool deleted, void *arg);
 /* The periodic aging sweep. */

@@ -47,4 +47,3 @@ switchd_aging_changed(struct switchd *sd)
 	ev_timer_again(sd->loop, &sd->aging_timer);
 	switch_age(&sd->sw, ev_now(sd->loop));
 }
-

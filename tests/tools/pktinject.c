@@ -21,18 +21,19 @@
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f,
-		"usage: pktinject -i IF [OPTIONS] [HEX...]\n"
-		"Sends each HEX frame, or --random N random frames, out of IF.\n\n"
-		"  -i, --interface IF   interface to send on\n"
-		"  -r, --random N       send N random frames\n"
-		"  -s, --seed N         random seed (default 1)\n"
-		"  -d, --dst MAC        fix the destination of random frames\n"
-		"  -S, --src MAC        fix the source of random frames\n"
-		"  -t, --type HEX       fix the EtherType of random frames\n"
-		"  -m, --max-len N      longest random frame (default 1514)\n"
-		"  -c, --count N        send each HEX frame N times (default 1)\n"
-		"  -h, --help           show this help\n");
+	fprintf(
+	    f,
+	    "usage: pktinject -i IF [OPTIONS] [HEX...]\n"
+	    "Sends each HEX frame, or --random N random frames, out of IF.\n\n"
+	    "  -i, --interface IF   interface to send on\n"
+	    "  -r, --random N       send N random frames\n"
+	    "  -s, --seed N         random seed (default 1)\n"
+	    "  -d, --dst MAC        fix the destination of random frames\n"
+	    "  -S, --src MAC        fix the source of random frames\n"
+	    "  -t, --type HEX       fix the EtherType of random frames\n"
+	    "  -m, --max-len N      longest random frame (default 1514)\n"
+	    "  -c, --count N        send each HEX frame N times (default 1)\n"
+	    "  -h, --help           show this help\n");
 	exit(status);
 }
 
@@ -77,16 +78,16 @@ int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"interface", required_argument, NULL, 'i'},
-		{"random", required_argument, NULL, 'r'},
-		{"seed", required_argument, NULL, 's'},
-		{"dst", required_argument, NULL, 'd'},
-		{"src", required_argument, NULL, 'S'},
-		{"type", required_argument, NULL, 't'},
-		{"max-len", required_argument, NULL, 'm'},
-		{"count", required_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"interface", required_argument, NULL, 'i'},
+	    {"random", required_argument, NULL, 'r'},
+	    {"seed", required_argument, NULL, 's'},
+	    {"dst", required_argument, NULL, 'd'},
+	    {"src", required_argument, NULL, 'S'},
+	    {"type", required_argument, NULL, 't'},
+	    {"max-len", required_argument, NULL, 'm'},
+	    {"count", required_argument, NULL, 'c'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	uint8_t dst[6], src[6], frame[65536];
 	int have_dst = 0, have_src = 0, type = -1, opt, fd;

@@ -16,10 +16,10 @@ noop(struct ctl_req *req, int argc, char **argv, void *arg)
 }
 
 static const struct ctl_cmd table[] = {
-	{"show ports", "", "", noop, 0},
-	{"show mac", "", "", noop, 0},
-	{"flush mac", "[PORT]", "", noop, 0},
-	{"set aging", "SECONDS", "", noop, 0},
+    {"show ports", "", "", noop, 0},
+    {"show mac", "", "", noop, 0},
+    {"flush mac", "[PORT]", "", noop, 0},
+    {"set aging", "SECONDS", "", noop, 0},
 };
 
 int

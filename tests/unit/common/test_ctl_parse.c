@@ -21,11 +21,9 @@ dummy(struct ctl_req *req, int argc, char **argv, void *arg)
 }
 
 static const struct ctl_cmd table[] = {
-	{"show ports", "", "", dummy, 0},
-	{"show mac", "", "", dummy, 0},
-	{"show", "THING", "", dummy, 0},
-	{"flush mac", "[PORT]", "", dummy, 0},
-	{"ping", "DEST", "", dummy, 1},
+    {"show ports", "", "", dummy, 0}, {"show mac", "", "", dummy, 0},
+    {"show", "THING", "", dummy, 0},  {"flush mac", "[PORT]", "", dummy, 0},
+    {"ping", "DEST", "", dummy, 1},
 };
 static const size_t ntable = sizeof(table) / sizeof(table[0]);
 
@@ -71,15 +69,17 @@ test_text_valid(void **state)
 {
 	(void)state;
 	assert_true(ctl_text_valid("show mac", 8));
-	assert_true(ctl_text_valid("caf\xc3\xa9", 5));		/* é */
-	assert_true(ctl_text_valid("\xf0\x9f\x98\x80", 4));	/* emoji */
-	assert_false(ctl_text_valid("a\x01" "b", 3));		/* control */
-	assert_false(ctl_text_valid("a\x7f", 2));		/* DEL */
-	assert_false(ctl_text_valid("\xc3", 1));		/* cut short */
-	assert_false(ctl_text_valid("\xc0\xaf", 2));		/* overlong */
-	assert_false(ctl_text_valid("\xe0\x80\xaf", 3));	/* overlong */
-	assert_false(ctl_text_valid("\xed\xa0\x80", 3));	/* surrogate */
-	assert_false(ctl_text_valid("\xf4\x90\x80\x80", 4));	/* > U+10FFFF */
+	assert_true(ctl_text_valid("caf\xc3\xa9", 5));	    /* é */
+	assert_true(ctl_text_valid("\xf0\x9f\x98\x80", 4)); /* emoji */
+	assert_false(ctl_text_valid("a\x01"
+				    "b",
+				    3));		     /* control */
+	assert_false(ctl_text_valid("a\x7f", 2));	     /* DEL */
+	assert_false(ctl_text_valid("\xc3", 1));	     /* cut short */
+	assert_false(ctl_text_valid("\xc0\xaf", 2));	     /* overlong */
+	assert_false(ctl_text_valid("\xe0\x80\xaf", 3));     /* overlong */
+	assert_false(ctl_text_valid("\xed\xa0\x80", 3));     /* surrogate */
+	assert_false(ctl_text_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
 	assert_false(ctl_text_valid("\xff", 1));
 	assert_false(ctl_text_valid("\x80", 1));
 }
@@ -142,13 +142,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_split_words),
-		cmocka_unit_test(test_split_empty),
-		cmocka_unit_test(test_split_too_many),
-		cmocka_unit_test(test_text_valid),
-		cmocka_unit_test(test_split_rejects_bad_text),
-		cmocka_unit_test(test_lookup_longest),
-		cmocka_unit_test(test_lookup_none),
+	    cmocka_unit_test(test_split_words),
+	    cmocka_unit_test(test_split_empty),
+	    cmocka_unit_test(test_split_too_many),
+	    cmocka_unit_test(test_text_valid),
+	    cmocka_unit_test(test_split_rejects_bad_text),
+	    cmocka_unit_test(test_lookup_longest),
+	    cmocka_unit_test(test_lookup_none),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

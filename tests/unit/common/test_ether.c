@@ -117,12 +117,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_untagged),
-		cmocka_unit_test(test_parse_vlan),
-		cmocka_unit_test(test_parse_truncated),
-		cmocka_unit_test(test_parse_length_field),
-		cmocka_unit_test(test_mac_text),
-		cmocka_unit_test(test_mac_classes),
+	    cmocka_unit_test(test_parse_untagged),
+	    cmocka_unit_test(test_parse_vlan),
+	    cmocka_unit_test(test_parse_truncated),
+	    cmocka_unit_test(test_parse_length_field),
+	    cmocka_unit_test(test_mac_text),
+	    cmocka_unit_test(test_mac_classes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -30,8 +30,8 @@ mem_port_close(struct port *port)
 }
 
 static const struct port_ops mem_port_ops = {
-	.send = mem_port_send,
-	.close = mem_port_close,
+    .send = mem_port_send,
+    .close = mem_port_close,
 };
 
 struct mem_port *

@@ -175,13 +175,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_learn_lookup),
-		cmocka_unit_test(test_aging),
-		cmocka_unit_test(test_no_aging),
-		cmocka_unit_test(test_station_move),
-		cmocka_unit_test(test_limit),
-		cmocka_unit_test(test_flush),
-		cmocka_unit_test(test_list_sorted),
+	    cmocka_unit_test(test_learn_lookup),
+	    cmocka_unit_test(test_aging),
+	    cmocka_unit_test(test_no_aging),
+	    cmocka_unit_test(test_station_move),
+	    cmocka_unit_test(test_limit),
+	    cmocka_unit_test(test_flush),
+	    cmocka_unit_test(test_list_sorted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -250,16 +250,16 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-		T(test_unknown_unicast_floods),
-		T(test_known_unicast_forwarded_once),
-		T(test_never_back_out_ingress),
-		T(test_broadcast_and_multicast_flood),
-		T(test_multicast_source_never_learned),
-		T(test_link_local_not_relayed),
-		T(test_station_move_followed),
-		T(test_port_down),
-		T(test_bad_frames_counted),
-		T(test_table_full_still_floods),
+	    T(test_unknown_unicast_floods),
+	    T(test_known_unicast_forwarded_once),
+	    T(test_never_back_out_ingress),
+	    T(test_broadcast_and_multicast_flood),
+	    T(test_multicast_source_never_learned),
+	    T(test_link_local_not_relayed),
+	    T(test_station_move_followed),
+	    T(test_port_down),
+	    T(test_bad_frames_counted),
+	    T(test_table_full_still_floods),
 #undef T
 	};
 
