@@ -156,8 +156,9 @@ int router_output(struct router *r, struct port *port, uint32_t nexthop,
  */
 int router_output_local(struct router *r, const uint8_t *pkt, size_t len,
 			double now);
-/* Builds a datagram from the router's address facing dst. */
-int router_send_local(struct router *r, uint32_t dst, uint8_t ttl,
+/* Builds a datagram from src, or when src is 0 from the router's address
+ * facing dst, and sends it with router_output_local(). */
+int router_send_local(struct router *r, uint32_t src, uint32_t dst, uint8_t ttl,
 		      uint8_t proto, const uint8_t *payload, size_t len,
 		      double now);
 

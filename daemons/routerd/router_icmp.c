@@ -23,8 +23,10 @@ router_echo_reply(struct router *r, const struct ipv4_pkt *pkt,
 	r->stats[STAT_echo_requests]++;
 	icmp_build_echo(reply, ICMP_TYPE_ECHO_REPLY, m->id, m->seq, m->body,
 			m->body_len);
-	if (router_send_local(r, pkt->src, IPV4_DEFAULT_TTL, IPV4_PROTO_ICMP,
-			      reply, pkt->payload_len, now) == 0)
+	/* From the address the request was for (RFC 1122 3.2.2.6). */
+	if (router_send_local(r, pkt->dst, pkt->src, IPV4_DEFAULT_TTL,
+			      IPV4_PROTO_ICMP, reply, pkt->payload_len,
+			      now) == 0)
 		r->stats[STAT_echo_replies_sent]++;
 	free(reply);
 }
@@ -141,7 +143,7 @@ router_ping_send(void *arg, uint32_t dst, uint8_t ttl, const uint8_t *icmp,
 {
 	struct router *r = arg;
 
-	return router_send_local(r, dst, ttl, IPV4_PROTO_ICMP, icmp, len,
+	return router_send_local(r, 0, dst, ttl, IPV4_PROTO_ICMP, icmp, len,
 				 router_now(r));
 }
 

@@ -87,13 +87,14 @@ router_source_for(const struct router *r, uint32_t dst)
 }
 
 int
-router_send_local(struct router *r, uint32_t dst, uint8_t ttl, uint8_t proto,
-		  const uint8_t *payload, size_t len, double now)
+router_send_local(struct router *r, uint32_t src, uint32_t dst, uint8_t ttl,
+		  uint8_t proto, const uint8_t *payload, size_t len, double now)
 {
-	uint32_t src = router_source_for(r, dst);
 	uint8_t *buf;
 	int rc;
 
+	if (!src)
+		src = router_source_for(r, dst);
 	if (!src) {
 		r->stats[STAT_local_out_no_route]++;
 		errno = ENETUNREACH;
