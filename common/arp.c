@@ -118,6 +118,8 @@ arp_cache_init(struct arp_cache *c, const struct arp_config *cfg,
 	c->cfg = cfg ? *cfg : ARP_DEFAULT_CONFIG;
 	if (c->cfg.capacity == 0)
 		c->cfg.capacity = 1;
+	if (c->cfg.queue_len == 0)
+		c->cfg.queue_len = 1;
 	c->ops = *ops;
 	c->arg = arg;
 	c->nbuckets = c->cfg.capacity;
