@@ -1,0 +1,400 @@
+/*
+ * routerd's forwarding decisions, fed frames through memory ports that
+ * record what the router sends: TTL and MAC rewriting, ICMP errors, drops
+ * with named reasons, fragmentation, and answers to its own addresses.
+ */
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "checksum.h"
+#include "mem_port.h"
+#include "router.h"
+
+#define R_A 0x0a000101 /* 10.0.1.1/24 on a */
+#define R_B 0x0a000201 /* 10.0.2.1/24 on b */
+#define H_A 0x0a00010a /* 10.0.1.10 behind a */
+#define H_B 0x0a000214 /* 10.0.2.20 behind b */
+
+static const uint8_t mac_ha[6] = {0x02, 0, 0, 0, 0xa, 0x10};
+static const uint8_t mac_hb[6] = {0x02, 0, 0, 0, 0xb, 0x20};
+
+struct fixture {
+	struct router r;
+	struct mem_port *a, *b;
+};
+
+static int
+setup(void **state)
+{
+	static struct fixture f;
+	char err[128];
+
+	assert_int_equal(router_init(&f.r, NULL), 0);
+	f.a = mem_port_new("a", 1);
+	f.b = mem_port_new("b", 2);
+	router_add_port(&f.r, &f.a->port);
+	router_add_port(&f.r, &f.b->port);
+	assert_int_equal(
+	    router_addr_add(&f.r, &f.a->port, R_A, 24, err, sizeof(err)), 0);
+	assert_int_equal(
+	    router_addr_add(&f.r, &f.b->port, R_B, 24, err, sizeof(err)), 0);
+	mem_port_clear(f.a);
+	mem_port_clear(f.b);
+	*state = &f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	router_destroy(&f->r);
+	mem_port_free(f->a);
+	mem_port_free(f->b);
+	return 0;
+}
+
+/* Feeds an ARP packet from a station on port mp. */
+static void
+feed_arp(struct fixture *f, struct mem_port *mp, uint16_t op,
+	 const uint8_t *mac, uint32_t ip, uint32_t target)
+{
+	uint8_t frame[ETHER_MIN_FRAME];
+
+	arp_build(frame, op == ARP_OP_REQUEST ? ether_broadcast : mp->port.mac,
+		  op, mac, ip, NULL, target);
+	router_input(&f->r, &mp->port, frame, sizeof(frame), f->r.clock);
+}
+
+/*
+ * Teaches the router both hosts' MACs, confirmed (reachable), so that
+ * nothing but the datagrams under test leaves.
+ */
+static void
+know_hosts(struct fixture *f)
+{
+	feed_arp(f, f->a, ARP_OP_REQUEST, mac_ha, H_A, R_A);
+	feed_arp(f, f->b, ARP_OP_REQUEST, mac_hb, H_B, R_B);
+	feed_arp(f, f->a, ARP_OP_REPLY, mac_ha, H_A, R_A);
+	feed_arp(f, f->b, ARP_OP_REPLY, mac_hb, H_B, R_B);
+	mem_port_clear(f->a);
+	mem_port_clear(f->b);
+}
+
+/*
+ * An echo request frame from H_A (src_mac) to dst with ttl, size bytes of
+ * data and the given fragment word, addressed to eth_dst; returns its
+ * length.
+ */
+static size_t
+echo_frame(uint8_t *frame, const uint8_t *eth_dst, uint32_t dst, uint8_t ttl,
+	   size_t size, uint16_t frag)
+{
+	uint8_t data[2000];
+
+	memset(data, 0x61, size);
+	ether_build(frame, eth_dst, mac_ha, ETHERTYPE_IPV4);
+	icmp_build_echo(frame + ETHER_HDR_LEN + IPV4_HDR_LEN, ICMP_TYPE_ECHO, 7,
+			1, data, size);
+	ipv4_build(frame + ETHER_HDR_LEN, 0, 99, frag, ttl, IPV4_PROTO_ICMP,
+		   H_A, dst, ICMP_HDR_LEN + size);
+	return ETHER_HDR_LEN + IPV4_HDR_LEN + ICMP_HDR_LEN + size;
+}
+
+/* The IPv4 datagram in the i-th frame sent on mp, checked as valid. */
+static struct ipv4_pkt
+sent_ip(const struct mem_port *mp, size_t i, struct ether_frame *eth)
+{
+	const struct mem_frame *fr = mem_port_frame(mp, i);
+	struct ipv4_pkt p;
+
+	assert_non_null(fr);
+	assert_int_equal(ether_parse(fr->data, fr->len, eth), ETHER_OK);
+	assert_int_equal(eth->type, ETHERTYPE_IPV4);
+	assert_int_equal(ipv4_parse(eth->payload, eth->payload_len, &p),
+			 IPV4_ok);
+	return p;
+}
+
+/* The ICMP error in the i-th frame sent on mp. */
+static struct icmp_msg
+sent_icmp(const struct mem_port *mp, size_t i, uint32_t *src)
+{
+	struct ether_frame eth;
+	struct ipv4_pkt p = sent_ip(mp, i, &eth);
+	struct icmp_msg m;
+
+	assert_int_equal(p.proto, IPV4_PROTO_ICMP);
+	assert_int_equal(icmp_parse(p.payload, p.payload_len, &m), ICMP_ok);
+	*src = p.src;
+	return m;
+}
+
+static void
+test_forward_rewrites_macs_and_ttl(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t frame[200], sent_hdr[20];
+	struct ether_frame eth;
+	struct ipv4_pkt p;
+	size_t len = echo_frame(frame, f->a->port.mac, H_B, 64, 56, 0);
+
+	/* Unknown next hop: the router asks, the datagram waits. */
+	feed_arp(f, f->a, ARP_OP_REQUEST, mac_ha, H_A, R_A);
+	mem_port_clear(f->a);
+	router_input(&f->r, &f->a->port, frame, len, 0);
+	assert_int_equal(f->b->nsent, 1);
+	assert_int_equal(mem_port_frame(f->b, 0)->data[13], 0x06); /* ARP */
+	feed_arp(f, f->b, ARP_OP_REPLY, mac_hb, H_B, R_B);
+	assert_int_equal(f->b->nsent, 2);
+	p = sent_ip(f->b, 1, &eth);
+	assert_memory_equal(eth.src, f->b->port.mac, 6);
+	assert_memory_equal(eth.dst, mac_hb, 6);
+	assert_int_equal(p.src, H_A);
+	assert_int_equal(p.dst, H_B);
+	assert_int_equal(p.ttl, 63);
+	/* Only the TTL and checksum changed. */
+	memcpy(sent_hdr, p.data, 20);
+	sent_hdr[8]++;
+	memcpy(sent_hdr + 10, frame + ETHER_HDR_LEN + 10, 2);
+	assert_memory_equal(sent_hdr, frame + ETHER_HDR_LEN, 20);
+	assert_memory_equal(p.payload, frame + ETHER_HDR_LEN + 20, 64);
+	assert_int_equal(f->r.stats[STAT_forwarded], 1);
+	assert_int_equal(f->a->nsent, 0);
+}
+
+static void
+test_ttl_exceeded(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t frame[200];
+	struct icmp_msg m;
+	uint32_t src;
+	size_t len = echo_frame(frame, f->a->port.mac, H_B, 1, 56, 0);
+
+	know_hosts(f);
+	router_input(&f->r, &f->a->port, frame, len, 0);
+	assert_int_equal(f->b->nsent, 0);
+	assert_int_equal(f->a->nsent, 1);
+	m = sent_icmp(f->a, 0, &src);
+	assert_int_equal(m.type, ICMP_TYPE_TIME_EXCEEDED);
+	assert_int_equal(src, R_A);
+	/* The error quotes the datagram's header and first 8 bytes. */
+	assert_memory_equal(m.body, frame + ETHER_HDR_LEN, 28);
+	assert_int_equal(f->r.stats[STAT_ttl_exceeded], 1);
+}
+
+static void
+test_no_route(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t frame[200];
+	struct icmp_msg m;
+	uint32_t src;
+	size_t len = echo_frame(frame, f->a->port.mac, 0xc0000201, 64, 56, 0);
+
+	know_hosts(f);
+	router_input(&f->r, &f->a->port, frame, len, 0);
+	m = sent_icmp(f->a, 0, &src);
+	assert_int_equal(m.type, ICMP_TYPE_DEST_UNREACH);
+	assert_int_equal(m.code, ICMP_CODE_NET_UNREACH);
+	assert_int_equal(f->r.stats[STAT_no_route], 1);
+}
+
+static void
+test_static_route(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t frame[200];
+	struct ether_frame eth;
+	char err[128];
+	size_t len = echo_frame(frame, f->a->port.mac, 0xc0000201, 64, 56, 0);
+
+	know_hosts(f);
+	assert_int_equal(router_route_add(&f->r, 0xc0000200, 24, 0x0a000299,
+					  NULL, err, sizeof(err)),
+			 0);
+	assert_int_equal(
+	    router_route_del(&f->r, 0xc0000200, 24, err, sizeof(err)), 0);
+	assert_int_equal(router_route_add(&f->r, 0xc0000200, 24, H_B, NULL, err,
+					  sizeof(err)),
+			 0);
+	router_input(&f->r, &f->a->port, frame, len, 0);
+	assert_int_equal(f->b->nsent, 1);
+	sent_ip(f->b, 0, &eth);
+	assert_memory_equal(eth.dst, mac_hb, 6); /* the gateway's MAC */
+	/* Refused: off-subnet gateway, host bits, duplicate, connected. */
+	assert_int_equal(router_route_add(&f->r, 0xc6336400, 24, 0x0b000001,
+					  NULL, err, sizeof(err)),
+			 -1);
+	assert_int_equal(router_route_add(&f->r, 0xc6336401, 24, H_B, NULL, err,
+					  sizeof(err)),
+			 -1);
+	assert_int_equal(router_route_add(&f->r, 0xc0000200, 24, H_B, NULL, err,
+					  sizeof(err)),
+			 -1);
+	assert_int_equal(
+	    router_route_del(&f->r, 0x0a000100, 24, err, sizeof(err)), -1);
+}
+
+static void
+test_drops_with_reasons(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t frame[200];
+	size_t len;
+
+	know_hosts(f);
+	len = echo_frame(frame, f->a->port.mac, H_B, 64, 56, 0);
+	frame[ETHER_HDR_LEN + 10] ^= 0x40;
+	router_input(&f->r, &f->a->port, frame, len, 0);
+	assert_int_equal(f->r.stats[STAT_bad_checksum], 1);
+
+	len = echo_frame(frame, f->a->port.mac, H_B, 64, 56, 0);
+	router_input(&f->r, &f->a->port, frame, ETHER_HDR_LEN + 30, 0);
+	assert_int_equal(f->r.stats[STAT_truncated], 1);
+
+	/* A unicast datagram in a link-layer broadcast is not routed. */
+	len = echo_frame(frame, ether_broadcast, H_B, 64, 56, 0);
+	router_input(&f->r, &f->a->port, frame, len, 0);
+	assert_int_equal(f->r.stats[STAT_link_broadcast], 1);
+
+	/* Martians. */
+	len = echo_frame(frame, f->a->port.mac, 0x7f000001, 64, 56, 0);
+	router_input(&f->r, &f->a->port, frame, len, 0);
+	assert_int_equal(f->r.stats[STAT_martian_destination], 1);
+	len = echo_frame(frame, f->a->port.mac, 0x0a0002ff, 64, 56, 0);
+	router_input(&f->r, &f->a->port, frame, len, 0);
+	assert_int_equal(f->r.stats[STAT_broadcast], 1);
+
+	/* For another station (flooded by a switch). */
+	len = echo_frame(frame, mac_hb, H_B, 64, 56, 0);
+	router_input(&f->r, &f->a->port, frame, len, 0);
+	assert_int_equal(f->r.stats[STAT_other_host], 1);
+
+	assert_int_equal(f->a->nsent, 0);
+	assert_int_equal(f->b->nsent, 0);
+	assert_int_equal(f->r.stats[STAT_forwarded], 0);
+	assert_int_equal(f->a->port.cnt.rx_dropped, 6);
+}
+
+static void
+test_fragmentation(void **state)
+{
+	struct fixture *f = *state;
+	static uint8_t frame[1600];
+	struct ether_frame eth;
+	struct icmp_msg m;
+	struct ipv4_pkt p;
+	uint32_t src;
+	size_t len, total = 0;
+
+	know_hosts(f);
+	f->b->port.mtu = 1000;
+	/* DF and too big: fragmentation needed with the next-hop MTU. */
+	len = echo_frame(frame, f->a->port.mac, H_B, 64, 1400, IPV4_FLAG_DF);
+	router_input(&f->r, &f->a->port, frame, len, 0);
+	assert_int_equal(f->b->nsent, 0);
+	m = sent_icmp(f->a, 0, &src);
+	assert_int_equal(m.type, ICMP_TYPE_DEST_UNREACH);
+	assert_int_equal(m.code, ICMP_CODE_FRAG_NEEDED);
+	assert_int_equal(m.mtu, 1000);
+	assert_int_equal(f->r.stats[STAT_frag_needed], 1);
+	/* Without DF: fragments that fit. */
+	len = echo_frame(frame, f->a->port.mac, H_B, 64, 1400, 0);
+	router_input(&f->r, &f->a->port, frame, len, 0);
+	assert_int_equal(f->b->nsent, 2);
+	for (size_t i = 0; i < 2; i++) {
+		p = sent_ip(f->b, i, &eth);
+		assert_true(p.len <= 1000);
+		assert_int_equal(p.ttl, 63);
+		total += p.payload_len;
+	}
+	assert_int_equal(total, 1408);
+	assert_int_equal(f->r.stats[STAT_fragmented], 1);
+}
+
+static void
+test_arp_failure_host_unreachable(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t frame[200];
+	struct icmp_msg m;
+	uint32_t src;
+	size_t len = echo_frame(frame, f->a->port.mac, 0x0a000299, 64, 56, 0);
+
+	know_hosts(f);
+	router_input(&f->r, &f->a->port, frame, len, 0);
+	for (int t = 1; t <= 3; t++) {
+		f->r.clock = t;
+		arp_cache_expire(&f->r.arp, t);
+	}
+	assert_int_equal(f->b->nsent, 3); /* three requests */
+	assert_int_equal(f->a->nsent, 1);
+	m = sent_icmp(f->a, 0, &src);
+	assert_int_equal(m.type, ICMP_TYPE_DEST_UNREACH);
+	assert_int_equal(m.code, ICMP_CODE_HOST_UNREACH);
+	assert_int_equal(src, R_A);
+}
+
+static void
+test_echo_reply_from_each_address(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t frame[200];
+	struct ether_frame eth;
+	struct ipv4_pkt p;
+	struct icmp_msg m;
+	size_t len;
+	const uint32_t addrs[2] = {R_A, R_B};
+
+	know_hosts(f);
+	for (size_t i = 0; i < 2; i++) {
+		len = echo_frame(frame, f->a->port.mac, addrs[i], 64, 56, 0);
+		router_input(&f->r, &f->a->port, frame, len, 0);
+		p = sent_ip(f->a, i, &eth);
+		assert_memory_equal(eth.dst, mac_ha, 6);
+		assert_int_equal(p.src, addrs[i]);
+		assert_int_equal(p.dst, H_A);
+		assert_int_equal(icmp_parse(p.payload, p.payload_len, &m),
+				 ICMP_ok);
+		assert_int_equal(m.type, ICMP_TYPE_ECHO_REPLY);
+		assert_int_equal(m.id, 7);
+		assert_int_equal(m.body_len, 56);
+	}
+	/* Never an error about an ICMP error. */
+	len = echo_frame(frame, f->a->port.mac, 0xc0000201, 64, 56, 0);
+	frame[ETHER_HDR_LEN + IPV4_HDR_LEN] = ICMP_TYPE_DEST_UNREACH;
+	router_input(&f->r, &f->a->port, frame, len, 0);
+	assert_int_equal(f->a->nsent, 2);
+	assert_int_equal(f->r.stats[STAT_icmp_errors_suppressed], 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_forward_rewrites_macs_and_ttl,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ttl_exceeded, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_no_route, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_static_route, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_drops_with_reasons, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_fragmentation, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_arp_failure_host_unreachable,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_echo_reply_from_each_address,
+					    setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
