@@ -55,23 +55,14 @@ addr lB:eth0 10.0.2.30/24
 route lB default via 10.0.2.1
 EOF2
 	lab_up "$BATS_FILE_TMPDIR/seg.lab"
-	# The routed lab needs routerd; its tests are skipped without it.
-	if [[ -x $HOPLAB_BIN_DIR/routerd ]]; then
-		lab_up "$BATS_FILE_TMPDIR/rt.lab"
-	fi
+	lab_up "$BATS_FILE_TMPDIR/rt.lab"
 }
 
 teardown_file() {
 	local rc=0
 	lab_down_check "$SEG" || rc=1
-	if [[ -x $HOPLAB_BIN_DIR/routerd ]]; then
-		lab_down_check "$RT" || rc=1
-	fi
+	lab_down_check "$RT" || rc=1
 	return "$rc"
-}
-
-need_router() {
-	[[ -x $HOPLAB_BIN_DIR/routerd ]] || skip "routerd is not built"
 }
 
 # in NODE CMD...: run CMD in a linux node of lab $LAB.
@@ -87,7 +78,6 @@ mac_of() {
 # ping between hostd nodes across switch - router - switch
 
 @test "hopctl ping between two hostd nodes across the router" {
-	need_router
 	run "$HOPCTL" "$RT/hA" ping -c 3 -i 0.2 10.0.2.20
 	assert_success
 	assert_line --index 0 "PING 10.0.2.20 (10.0.2.20) 56(84) bytes of data."
@@ -99,7 +89,6 @@ mac_of() {
 }
 
 @test "hopctl ping exits 1 when nothing answers" {
-	need_router
 	run "$HOPCTL" "$RT/hA" ping -c 2 -i 0.2 -W 1 10.0.2.99
 	assert_failure 1
 	assert_line --regexp '^2 packets transmitted, 0 received'
@@ -121,7 +110,6 @@ mac_of() {
 }
 
 @test "Linux pings hostd across the router" {
-	need_router
 	run in_rt lB ping -c 3 -i 0.2 -W 2 10.0.1.10
 	assert_success
 	assert_output --partial "3 packets transmitted, 3 received, 0% packet loss"
@@ -132,7 +120,6 @@ mac_of() {
 	run "$HOPCTL" "$SEG/hA" ping -c 2 -i 0.2 10.0.1.2
 	assert_success
 	assert_line --regexp '^64 bytes from 10\.0\.1\.2: icmp_seq=1 ttl=64 '
-	need_router
 	run "$HOPCTL" "$RT/hA" ping -c 2 -i 0.2 10.0.2.30
 	assert_success
 	assert_line --regexp '^64 bytes from 10\.0\.2\.30: icmp_seq=1 ttl=63 '
@@ -152,7 +139,6 @@ mac_of() {
 }
 
 @test "3000-byte pings across the router, hostd to Linux and back" {
-	need_router
 	run "$HOPCTL" "$RT/hA" ping -c 2 -i 0.2 -s 3000 10.0.2.30
 	assert_success
 	assert_output --partial "2 received"
@@ -162,7 +148,6 @@ mac_of() {
 }
 
 @test "traceroute lists the router, then the destination" {
-	need_router
 	run "$HOPCTL" "$RT/hA" traceroute 10.0.2.20
 	assert_success
 	assert_line --index 0 --partial "traceroute to 10.0.2.20 (10.0.2.20)"

@@ -334,7 +334,7 @@ ipv4_udp_frame() {
 
 @test "a datagram with a bad header checksum is not forwarded" {
 	local dir=$BATS_TEST_TMPDIR ha_mac r1_eth0 before_bad before_fwd b
-	[[ -x $PKTINJECT ]] || skip "pktinject not built"
+	[[ -x $PKTINJECT ]] || fail "pktinject not built"
 	ha_mac=$(mac_of "$ONE" hA)
 	r1_eth0=$(port_mac "$ONE" r1 eth0)
 	# Make sure r1 knows hB, so a forwarded datagram would leave at once.
@@ -361,7 +361,7 @@ ipv4_udp_frame() {
 
 @test "thousands of random and truncated frames do not stop routerd" {
 	local r1_eth0 r1_eth1 before
-	[[ -x $PKTINJECT ]] || skip "pktinject not built"
+	[[ -x $PKTINJECT ]] || fail "pktinject not built"
 	r1_eth0=$(port_mac "$ONE" r1 eth0)
 	r1_eth1=$(port_mac "$ONE" r1 eth1)
 	before=$(counter "$ONE" r1 rx_frames)
