@@ -155,12 +155,16 @@ deps:
 	fi
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/hoplab/conf
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/hoplab/conf \
+		$(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include
 	install -m 755 $(BINS) netns-lab/hoplab $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 conf/*.lab $(DESTDIR)$(PREFIX)/share/hoplab/conf/
+	install -m 644 build/lib/libhostsock.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 build/lib/hostsock.h $(DESTDIR)$(PREFIX)/include/
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(DAEMONS) hoplab)
+	rm -f $(DESTDIR)$(PREFIX)/lib/libhostsock.a $(DESTDIR)$(PREFIX)/include/hostsock.h
 	rm -rf $(DESTDIR)$(PREFIX)/share/hoplab
 
 format:

@@ -120,6 +120,32 @@ daemon_signals(struct ev_loop *loop)
 	}
 }
 
+struct ctl_server *
+daemon_control_start(struct ev_loop *loop, const struct daemon_opts *o,
+		     const struct ctl_cmd *table, size_t n, void *arg)
+{
+	struct ctl_server *ctl;
+	char err[512];
+
+	ctl = ctl_server_open(loop, o->socket, table, n, arg, err, sizeof(err));
+	if (!ctl)
+		fatalx("control socket %s", err);
+	if (o->config && ctl_run_file(ctl, o->config, err, sizeof(err)) < 0) {
+		ctl_server_close(ctl);
+		fatalx("%s", err);
+	}
+	daemon_signals(loop);
+	daemon_pidfile_write(o);
+	return ctl;
+}
+
+void
+daemon_control_stop(struct ctl_server *ctl, const struct daemon_opts *o)
+{
+	ctl_server_close(ctl);
+	daemon_pidfile_remove(o);
+}
+
 double
 daemon_now(struct ev_loop *loop)
 {

@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <limits.h>
 
+#include "ctl.h"
 #include "netlink.h"
 #include "port.h"
 
@@ -62,6 +63,18 @@ void daemon_pidfile_write(const struct daemon_opts *o);
 void daemon_pidfile_remove(const struct daemon_opts *o);
 /* SIGTERM, SIGINT and SIGHUP end the loop; SIGPIPE is ignored. */
 void daemon_signals(struct ev_loop *loop);
+/*
+ * The end of every daemon's start-up: opens the control socket with the
+ * daemon's commands, replays its config file, handles signals and writes
+ * the pid file. Fatal on failure: a daemon that cannot be reached or whose
+ * config is wrong must not run.
+ */
+struct ctl_server *daemon_control_start(struct ev_loop *loop,
+					const struct daemon_opts *o,
+					const struct ctl_cmd *table, size_t n,
+					void *arg);
+/* Closes the control socket and removes the pid file. */
+void daemon_control_stop(struct ctl_server *ctl, const struct daemon_opts *o);
 /* The current time of the loop, in seconds. */
 double daemon_now(struct ev_loop *loop);
 

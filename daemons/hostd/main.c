@@ -32,25 +32,23 @@ hostd_rx(struct port *port, const uint8_t *frame, size_t len, void *arg)
 	host_ether_input(&hd->host, port, frame, len);
 }
 
+/* A port that goes down forgets the neighbours learned on it. */
+static void
+hostd_port_changed(struct port *port, void *arg)
+{
+	struct hostd *hd = arg;
+
+	if (!port->up)
+		arp_cache_flush(&hd->host.arp, port);
+}
+
 static void
 hostd_link(const struct nl_link *link, bool deleted, void *arg)
 {
 	struct hostd *hd = arg;
 
-	for (int i = 0; i < hd->host.nports; i++) {
-		struct port *port = hd->host.ports[i];
-		struct nl_link down;
-
-		if (port->ifindex != link->ifindex)
-			continue;
-		if (deleted) {
-			down = *link;
-			down.up = false;
-			link = &down;
-		}
-		if (port_packet_link_event(port, link) && !port->up)
-			arp_cache_flush(&hd->host.arp, port);
-	}
+	port_packet_link_apply(hd->host.ports, hd->host.nports, link, deleted,
+			       hostd_port_changed, hd);
 }
 
 static void
@@ -98,7 +96,6 @@ int
 main(int argc, char **argv)
 {
 	static struct hostd hd;
-	char err[512];
 
 	log_init("hostd", LOG_LVL_INFO);
 	hostd_parse(&hd, argc, argv);
@@ -111,27 +108,17 @@ main(int argc, char **argv)
 	hd.nl = nl_monitor_open(hd.loop, hostd_link, &hd);
 	if (!hd.nl)
 		fatal("link monitor");
-	hd.ctl = ctl_server_open(hd.loop, hd.opts.socket, host_cmds, host_ncmds,
-				 &hd, err, sizeof(err));
-	if (!hd.ctl)
-		fatalx("control socket %s", err);
-	if (hd.opts.config &&
-	    ctl_run_file(hd.ctl, hd.opts.config, err, sizeof(err)) < 0) {
-		ctl_server_close(hd.ctl);
-		fatalx("%s", err);
-	}
-	daemon_signals(hd.loop);
-	daemon_pidfile_write(&hd.opts);
+	hd.ctl =
+	    daemon_control_start(hd.loop, &hd.opts, host_cmds, host_ncmds, &hd);
 	log_info("host stack on %d ports, control socket %s", hd.host.nports,
 		 hd.opts.socket);
 	ev_run(hd.loop, 0);
-	ctl_server_close(hd.ctl);
+	daemon_control_stop(hd.ctl, &hd.opts);
 	sock_pair_close_all(&hd.host);
 	nl_monitor_close(hd.nl);
 	for (int i = 0; i < hd.host.nports; i++)
 		port_close(hd.host.ports[i]);
 	host_destroy(&hd.host);
-	daemon_pidfile_remove(&hd.opts);
 	log_info("stopped");
 	return 0;
 }

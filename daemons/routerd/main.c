@@ -29,24 +29,20 @@ routerd_rx(struct port *port, const uint8_t *frame, size_t len, void *arg)
 }
 
 static void
+routerd_port_changed(struct port *port, void *arg)
+{
+	struct routerd *rd = arg;
+
+	router_port_changed(&rd->r, port);
+}
+
+static void
 routerd_link(const struct nl_link *link, bool deleted, void *arg)
 {
 	struct routerd *rd = arg;
 
-	for (int i = 0; i < rd->r.nports; i++) {
-		struct port *port = rd->r.ports[i];
-		struct nl_link down;
-
-		if (port->ifindex != link->ifindex)
-			continue;
-		if (deleted) {
-			down = *link;
-			down.up = false;
-			link = &down;
-		}
-		if (port_packet_link_event(port, link))
-			router_port_changed(&rd->r, port);
-	}
+	port_packet_link_apply(rd->r.ports, rd->r.nports, link, deleted,
+			       routerd_port_changed, rd);
 }
 
 static void
@@ -84,8 +80,9 @@ main(int argc, char **argv)
 	if (router_init(&rd.r, rd.loop) < 0)
 		fatalx("out of memory");
 	for (int i = 0; i < rd.opts.nifs; i++) {
-		/* Promiscuous: a switch may flood frames for other stations,
-		 * which are counted as other_host rather than unseen. */
+		/* Not promiscuous: frames a switch floods for other
+		 * stations still show up on a veth; they count as
+		 * other_host. */
 		struct port *port =
 		    port_packet_open(rd.loop, rd.opts.ifnames[i], false,
 				     routerd_rx, &rd, err, sizeof(err));
@@ -100,24 +97,14 @@ main(int argc, char **argv)
 	rd.nl = nl_monitor_open(rd.loop, routerd_link, &rd);
 	if (!rd.nl)
 		fatal("link monitor");
-	rd.ctl = ctl_server_open(rd.loop, rd.opts.socket, router_cmds,
-				 router_ncmds, &rd, err, sizeof(err));
-	if (!rd.ctl)
-		fatalx("control socket %s", err);
-	if (rd.opts.config &&
-	    ctl_run_file(rd.ctl, rd.opts.config, err, sizeof(err)) < 0) {
-		ctl_server_close(rd.ctl);
-		fatalx("%s", err);
-	}
-	daemon_signals(rd.loop);
-	daemon_pidfile_write(&rd.opts);
+	rd.ctl = daemon_control_start(rd.loop, &rd.opts, router_cmds,
+				      router_ncmds, &rd);
 	log_info("routing between %d ports, control socket %s", rd.r.nports,
 		 rd.opts.socket);
 	ev_run(rd.loop, 0);
-	ctl_server_close(rd.ctl);
+	daemon_control_stop(rd.ctl, &rd.opts);
 	nl_monitor_close(rd.nl);
 	router_destroy(&rd.r);
-	daemon_pidfile_remove(&rd.opts);
 	log_info("stopped");
 	return 0;
 }

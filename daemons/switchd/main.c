@@ -93,28 +93,19 @@ main(int argc, char **argv)
 	sd.nl = nl_monitor_open(sd.loop, switchd_link, &sd);
 	if (!sd.nl)
 		fatal("link monitor");
-	sd.ctl = ctl_server_open(sd.loop, sd.opts.socket, switch_cmds,
-				 switch_ncmds, &sd, err, sizeof(err));
-	if (!sd.ctl)
-		fatalx("control socket %s", err);
+	/* The aging timer exists before the config file may `set aging`. */
 	ev_init(&sd.aging_timer, switchd_aging_cb);
 	sd.aging_timer.data = &sd;
-	if (sd.opts.config &&
-	    ctl_run_file(sd.ctl, sd.opts.config, err, sizeof(err)) < 0) {
-		ctl_server_close(sd.ctl);
-		fatalx("%s", err);
-	}
+	sd.ctl = daemon_control_start(sd.loop, &sd.opts, switch_cmds,
+				      switch_ncmds, &sd);
 	switchd_aging_changed(&sd);
-	daemon_signals(sd.loop);
-	daemon_pidfile_write(&sd.opts);
 	log_info("switching between %d ports, control socket %s", sd.sw.nports,
 		 sd.opts.socket);
 	ev_run(sd.loop, 0);
+	daemon_control_stop(sd.ctl, &sd.opts);
 	ev_timer_stop(sd.loop, &sd.aging_timer);
-	ctl_server_close(sd.ctl);
 	nl_monitor_close(sd.nl);
 	switch_destroy(&sd.sw);
-	daemon_pidfile_remove(&sd.opts);
 	log_info("stopped");
 	return 0;
 }

@@ -323,9 +323,12 @@ stop_tcpdumps() {
 		[ -x "$prefix/bin/$prog" ]
 	done
 	[ -f "$prefix/share/hoplab/conf/switch3.lab" ]
+	[ -f "$prefix/lib/libhostsock.a" ]
+	[ -f "$prefix/include/hostsock.h" ]
 	run "$prefix/bin/hoplab" --help
 	assert_success
 	run make -C "$REPO_ROOT" uninstall PREFIX="$prefix"
 	assert_success
 	[ ! -e "$prefix/bin/switchd" ]
+	[ ! -e "$prefix/lib/libhostsock.a" ]
 }
