@@ -198,13 +198,11 @@ ipv4_udp_frame() {
 
 @test "mtu 1000: DF gets Frag needed (mtu = 1000); without DF routerd fragments and the ping is answered" {
 	local before
-	# hoplab's 'link ... mtu 1000' fails for now (it sets an IPv6 sysctl
-	# that Linux removes below an MTU of 1280), so the link between the
-	# two routers gets its MTU at run time, which routerd follows.
-	on "$TWO" r1 ip link set dev eth1 mtu 1000
-	on "$TWO" r2 ip link set dev eth0 mtu 1000
-	wait_until 5 port_mtu_is "$TWO" r1 eth1 1000
-	wait_until 5 port_mtu_is "$TWO" r2 eth0 1000
+	# conf/two-routers.lab gives the r1 - r2 link 'mtu 1000'; routerd takes
+	# its ports' MTU from the links.
+	port_mtu_is "$TWO" r1 eth1 1000
+	port_mtu_is "$TWO" r2 eth0 1000
+	port_mtu_is "$TWO" r1 eth0 1500
 	on "$TWO" hA ip route flush cache
 	before=$(counter "$TWO" r1 fragmented)
 	run on "$TWO" hA ping -c 2 -i 0.2 -W 2 -s 1400 -M dont 10.0.2.20
