@@ -54,12 +54,16 @@ EOF
 
 setup() {
 	LABS=()
+	FOREIGN_NS=()
 }
 
 teardown() {
-	local lab rc=0
+	local lab ns rc=0
 	for lab in "${LABS[@]}"; do
 		lab_down_check "$lab" || rc=1
+	done
+	for ns in "${FOREIGN_NS[@]}"; do
+		ip netns del "$ns" 2>/dev/null || true
 	done
 	return "$rc"
 }
@@ -713,4 +717,41 @@ k1 linux"
 	run "$HOPLAB" down "$lab"
 	assert_success
 	lab_absent "$lab"
+}
+
+# ---------------------------------------------------------------------------
+# namespaces hoplab did not make
+
+@test "namespaces hoplab did not make are never touched, whatever their names" {
+	new_lab lab own
+	local foreign=$lab-mine other
+	other=$(lab_name zz)-x
+	FOREIGN_NS=("$foreign" "$other")
+	ip netns add "$foreign"
+	ip netns add "$other"
+	write_two_linux "$BATS_TEST_TMPDIR/two.lab" "$lab"
+	# up, status and down leave them alone ...
+	lab_up "$BATS_TEST_TMPDIR/two.lab"
+	run "$HOPLAB" status
+	assert_success
+	refute_output --partial "${other%-x}"
+	refute_output --partial "mine"
+	run "$HOPLAB" down "$lab"
+	assert_success
+	ip netns list | grep -q "^$foreign\b"
+	# ... and so does down --all (in a run root of its own, so that no lab
+	# of whoever runs the tests is taken down).
+	run env HOPLAB_RUN_DIR="$BATS_TEST_TMPDIR/run" "$HOPLAB" down --all
+	assert_success
+	assert_output "no labs are up"
+	ip netns list | grep -q "^$foreign\b"
+	ip netns list | grep -q "^$other\b"
+	# A topology that needs one of their names refuses to come up.
+	sed 's/^node b linux$/node mine linux/; s/\bb:eth0/mine:eth0/g; s/^route b /route mine /; s/^run b /run mine /' \
+		"$BATS_TEST_TMPDIR/two.lab" >"$BATS_TEST_TMPDIR/clash.lab"
+	run "$HOPLAB" up "$BATS_TEST_TMPDIR/clash.lab"
+	assert_failure 1
+	assert_output --partial "namespace $foreign exists and hoplab did not make it"
+	ip netns list | grep -q "^$foreign\b"
+	[ ! -e "$HOPLAB_RUN_ROOT/$lab" ]
 }
