@@ -18,5 +18,8 @@
 
 /* A JSON object {name: value, ...} of n counters. */
 json_t *stats_json(const uint64_t *values, const char *const *names, size_t n);
+/* Adds n more counters to the object obj. */
+void stats_json_add(json_t *obj, const uint64_t *values,
+		    const char *const *names, size_t n);
 
 #endif

@@ -94,6 +94,8 @@ struct host_ping {
 	struct ping *ping;
 };
 
+struct sock_pair;
+
 struct host {
 	struct ev_loop *loop; /* NULL in unit tests: time is `now` */
 	double now;
@@ -106,6 +108,7 @@ struct host {
 	struct ip_reass reass;
 	struct icmp_ratelimit icmp_rl;
 	struct sock_table socks;
+	struct sock_pair *sock_pairs; /* hostsock descriptors handed out */
 	uint16_t ip_id;
 	uint64_t stats[HOST_STAT_COUNT];
 	struct host_ping *pings; /* running pings, offered every ICMP message */

@@ -30,19 +30,15 @@ static int
 cmd_show_stats(struct ctl_req *req, int argc, char **argv, void *arg)
 {
 	struct host *h = &((struct hostd *)arg)->host;
-	json_t *obj, *more;
+	json_t *obj;
 
 	(void)argv;
 	if (argc)
 		return ctl_usage(req, "usage: show stats");
 	obj = stats_json(h->stats, host_stat_names, HOST_STAT_COUNT);
-	more = stats_json(h->arp.stats, arp_stat_names, ARP_STAT_COUNT);
-	json_object_update(obj, more);
-	json_decref(more);
-	more = stats_json(h->reass.stats, ip_reass_stat_names,
-			  IP_REASS_STAT_COUNT);
-	json_object_update(obj, more);
-	json_decref(more);
+	stats_json_add(obj, h->arp.stats, arp_stat_names, ARP_STAT_COUNT);
+	stats_json_add(obj, h->reass.stats, ip_reass_stat_names,
+		       IP_REASS_STAT_COUNT);
 	json_object_set_new(obj, "reass_pending",
 			    json_integer((json_int_t)h->reass.count));
 	json_object_set_new(obj, "arp_entries",

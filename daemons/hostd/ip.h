@@ -29,7 +29,7 @@ struct ip_out {
 void ip_input(struct host *h, struct port *port, const uint8_t *buf, size_t len,
 	      bool link_multicast);
 /* ip_reass's timeout callback: ICMP time exceeded in reassembly. */
-void ip_input_reass_timeout(const uint8_t *head, size_t len, void *arg);
+void ip_input_reass_timeout(const struct ipv4_pkt *first, void *arg);
 
 /*
  * Sends payload in a datagram: routes it, fragments it to the port's MTU

@@ -88,23 +88,10 @@ ip_input(struct host *h, struct port *port, const uint8_t *buf, size_t len,
 }
 
 void
-ip_input_reass_timeout(const uint8_t *head, size_t len, void *arg)
+ip_input_reass_timeout(const struct ipv4_pkt *first, void *arg)
 {
 	struct host *h = arg;
-	struct ipv4_pkt pkt = {
-	    .data = head,
-	    .len = len,
-	    .hdr_len = (size_t)(head[0] & 0x0f) * 4,
-	};
-	const struct ipv4_hdr *ip = (const struct ipv4_hdr *)head;
 
-	/* The first fragment's start, parsed before it was stored. */
-	pkt.payload = head + pkt.hdr_len;
-	pkt.payload_len = len - pkt.hdr_len;
-	pkt.proto = ip->proto;
-	pkt.src = ntohl(ip->src);
-	pkt.dst = ntohl(ip->dst);
-	pkt.frag = 0;
 	host_icmp_send_error(h, ICMP_TYPE_TIME_EXCEEDED,
-			     ICMP_CODE_REASSEMBLY_EXCEEDED, &pkt, false);
+			     ICMP_CODE_REASSEMBLY_EXCEEDED, first, false);
 }

@@ -30,12 +30,11 @@ struct sock_pair {
 	ev_io rw;
 };
 
-static struct sock_pair *sock_pairs;
-
 static void
 sock_pair_free(struct sock_pair *sp)
 {
-	for (struct sock_pair **pp = &sock_pairs; *pp; pp = &(*pp)->next) {
+	for (struct sock_pair **pp = &sp->h->sock_pairs; *pp;
+	     pp = &(*pp)->next) {
 		if (*pp == sp) {
 			*pp = sp->next;
 			break;
@@ -194,8 +193,8 @@ sock_pair_udp(struct host *h, uint32_t laddr, uint16_t *lport, uint32_t raddr,
 	sp->rw.data = sp;
 	if (h->loop)
 		ev_io_start(h->loop, &sp->rw);
-	sp->next = sock_pairs;
-	sock_pairs = sp;
+	sp->next = h->sock_pairs;
+	h->sock_pairs = sp;
 	*lport = sp->sock.lport;
 	return fds[1];
 }
@@ -203,7 +202,6 @@ sock_pair_udp(struct host *h, uint32_t laddr, uint16_t *lport, uint32_t raddr,
 void
 sock_pair_close_all(struct host *h)
 {
-	(void)h;
-	while (sock_pairs)
-		sock_pair_free(sock_pairs);
+	while (h->sock_pairs)
+		sock_pair_free(h->sock_pairs);
 }

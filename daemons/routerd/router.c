@@ -94,6 +94,15 @@ router_arp_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	arp_cache_expire(&r->arp, ev_now(loop));
 }
 
+static void
+router_tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct router *r = w->data;
+
+	(void)revents;
+	ip_reass_expire(&r->reass, ev_now(loop));
+}
+
 static const struct arp_ops router_arp_ops = {
     .send_frame = router_arp_send_frame,
     .xmit = router_arp_xmit,
@@ -118,6 +127,13 @@ router_init(struct router *r, struct ev_loop *loop)
 	}
 	ev_init(&r->arp_timer, router_arp_timer_cb);
 	r->arp_timer.data = r;
+	ip_reass_init(&r->reass);
+	r->reass.on_timeout = router_reass_timeout;
+	r->reass.arg = r;
+	ev_timer_init(&r->tick, router_tick_cb, 1.0, 1.0);
+	r->tick.data = r;
+	if (loop)
+		ev_timer_start(loop, &r->tick);
 	icmp_ratelimit_init(&r->icmp_rl, ROUTER_ICMP_RATE, ROUTER_ICMP_BURST);
 	return 0;
 }
@@ -125,9 +141,12 @@ router_init(struct router *r, struct ev_loop *loop)
 void
 router_destroy(struct router *r)
 {
-	if (r->loop)
+	if (r->loop) {
 		ev_timer_stop(r->loop, &r->arp_timer);
+		ev_timer_stop(r->loop, &r->tick);
+	}
 	arp_cache_destroy(&r->arp);
+	ip_reass_destroy(&r->reass);
 	route_table_free(r->routes);
 	for (int i = 0; i < r->nports; i++)
 		port_close(r->ports[i]);

@@ -13,6 +13,7 @@
 
 #include "arp.h"
 #include "icmp.h"
+#include "ip_reass.h"
 #include "ipv4.h"
 #include "port.h"
 #include "route.h"
@@ -56,7 +57,6 @@
 	X(fragmented)                                                          \
 	X(fragments_out)                                                       \
 	X(local_delivered)                                                     \
-	X(local_fragment)                                                      \
 	X(local_unknown_protocol)                                              \
 	X(icmp_bad)                                                            \
 	X(echo_requests)                                                       \
@@ -91,6 +91,8 @@ struct router {
 	struct route_table *routes;
 	struct arp_cache arp;
 	ev_timer arp_timer;
+	struct ip_reass reass; /* datagrams to the router itself */
+	ev_timer tick;	       /* expires reassembly, once a second */
 	struct icmp_ratelimit icmp_rl;
 	uint16_t ip_id; /* of the datagrams the router originates */
 	struct ping *pings[ROUTER_PINGS_MAX];
@@ -165,6 +167,8 @@ int router_send_local(struct router *r, uint32_t src, uint32_t dst, uint8_t ttl,
 /* router_icmp.c: local delivery, ICMP errors and ping. */
 void router_local_input(struct router *r, const struct ipv4_pkt *pkt,
 			double now);
+/* A datagram to the router that never came whole: time exceeded. */
+void router_reass_timeout(const struct ipv4_pkt *first, void *arg);
 /*
  * Sends an ICMP error about orig (when RFC 1812 allows one and the rate
  * limit has a token); mtu only for fragmentation needed.

@@ -26,15 +26,17 @@ static int
 cmd_show_stats(struct ctl_req *req, int argc, char **argv, void *arg)
 {
 	struct routerd *rd = arg;
-	json_t *obj, *arp;
+	json_t *obj;
 
 	(void)argv;
 	if (argc)
 		return ctl_usage(req, "usage: show stats");
 	obj = stats_json(rd->r.stats, router_stat_names, ROUTER_STAT_COUNT);
-	arp = stats_json(rd->r.arp.stats, arp_stat_names, ARP_STAT_COUNT);
-	json_object_update(obj, arp);
-	json_decref(arp);
+	stats_json_add(obj, rd->r.arp.stats, arp_stat_names, ARP_STAT_COUNT);
+	stats_json_add(obj, rd->r.reass.stats, ip_reass_stat_names,
+		       IP_REASS_STAT_COUNT);
+	json_object_set_new(obj, "reass_pending",
+			    json_integer((json_int_t)rd->r.reass.count));
 	json_object_set_new(obj, "arp_entries",
 			    json_integer((json_int_t)rd->r.arp.count));
 	json_object_set_new(

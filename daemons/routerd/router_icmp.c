@@ -59,12 +59,35 @@ router_icmp_input(struct router *r, const struct ipv4_pkt *pkt, double now)
 	router_icmp_to_pings(r, pkt, &m);
 }
 
+/* A fragment for the router itself: delivered once its datagram is whole. */
+static void
+router_local_fragment(struct router *r, const struct ipv4_pkt *pkt, double now)
+{
+	struct ipv4_pkt whole;
+	uint8_t *buf;
+	size_t len;
+
+	if (ip_reass_input(&r->reass, pkt, now, &buf, &len) != 1)
+		return;
+	if (ipv4_parse(buf, len, &whole) == IPV4_ok)
+		router_local_input(r, &whole, now);
+	free(buf);
+}
+
+void
+router_reass_timeout(const struct ipv4_pkt *first, void *arg)
+{
+	struct router *r = arg;
+
+	router_icmp_error(r, first, false, ICMP_TYPE_TIME_EXCEEDED,
+			  ICMP_CODE_REASSEMBLY_EXCEEDED, 0, router_now(r));
+}
+
 void
 router_local_input(struct router *r, const struct ipv4_pkt *pkt, double now)
 {
 	if (ipv4_is_fragment(pkt)) {
-		/* A router reassembles nothing: its own traffic is small. */
-		r->stats[STAT_local_fragment]++;
+		router_local_fragment(r, pkt, now);
 		return;
 	}
 	r->stats[STAT_local_delivered]++;

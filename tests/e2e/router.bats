@@ -184,6 +184,15 @@ ipv4_udp_frame() {
 	assert_output --partial "1 packets transmitted, 0 received, +1 errors, 100% packet loss"
 }
 
+@test "a 3000-byte ping to the router is reassembled and answered" {
+	local before
+	before=$(counter "$ONE" r1 reass_ok)
+	run on "$ONE" hA ping -c 2 -i 0.2 -W 2 -s 3000 10.0.1.1
+	assert_success
+	assert_output --partial "3008 bytes from 10.0.1.1: icmp_seq=1 ttl=64"
+	counter_above "$ONE" r1 reass_ok "$before"
+}
+
 @test "routerd pings in iputils style" {
 	run r1 ping -c 3 -i 0.2 10.0.2.20
 	assert_success

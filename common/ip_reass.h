@@ -56,10 +56,12 @@ struct ip_reass_dgram {
 
 /*
  * Called for a datagram whose timer ran out after its first fragment came
- * (RFC 1122 3.3.2: ICMP time exceeded, code 1), with the start of that
- * fragment: its header and up to 8 bytes of payload.
+ * (RFC 1122 3.3.2: ICMP time exceeded, code 1). first describes the start
+ * of that fragment: its header and up to 8 bytes of payload, as an ICMP
+ * error quotes it; its frag field is zero, so the rules for errors treat it
+ * as the first fragment it was.
  */
-typedef void (*ip_reass_timeout_fn)(const uint8_t *head, size_t len, void *arg);
+typedef void (*ip_reass_timeout_fn)(const struct ipv4_pkt *first, void *arg);
 
 struct ip_reass {
 	struct ip_reass_dgram *list; /* oldest first */

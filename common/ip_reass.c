@@ -50,6 +50,29 @@ ip_reass_destroy(struct ip_reass *r)
 		ip_reass_free(r, &r->list);
 }
 
+/* Tells the owner about a datagram that never came whole. */
+static void
+ip_reass_timed_out(struct ip_reass *r, const struct ip_reass_dgram *d)
+{
+	const struct ipv4_hdr *ip = (const struct ipv4_hdr *)d->head;
+	struct ipv4_pkt first = {
+	    .data = d->head,
+	    .len = d->head_len,
+	    .hdr_len = (size_t)(d->head[0] & 0x0f) * 4,
+	    .tos = ip->tos,
+	    .id = ntohs(ip->id),
+	    .ttl = ip->ttl,
+	    .proto = ip->proto,
+	    .src = ntohl(ip->src),
+	    .dst = ntohl(ip->dst),
+	};
+
+	/* The head was stored from a fragment ipv4_parse had validated. */
+	first.payload = d->head + first.hdr_len;
+	first.payload_len = d->head_len - first.hdr_len;
+	r->on_timeout(&first, r->arg);
+}
+
 void
 ip_reass_expire(struct ip_reass *r, double now)
 {
@@ -64,7 +87,7 @@ ip_reass_expire(struct ip_reass *r, double now)
 		}
 		r->stats[IP_REASS_reass_timeout]++;
 		if (d->head_len && r->on_timeout)
-			r->on_timeout(d->head, d->head_len, r->arg);
+			ip_reass_timed_out(r, d);
 		ip_reass_free(r, pp);
 	}
 }
