@@ -1,6 +1,8 @@
 /* ping: echo requests out, iputils-style lines back. */
 #include "ping.h"
 
+#include <stdbool.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,11 @@ struct ping {
 	double sent_at[PING_SENT_SLOTS];
 	double rtt_min, rtt_max, rtt_sum, rtt_sum2; /* milliseconds */
 	uint8_t *msg; /* the echo request being built */
+	/* A reply can come back while the request is still being sent (to
+	 * the sender itself, through its loopback): the ping then ends only
+	 * once the send has returned, never under its feet. */
+	bool sending;
+	bool finish_pending;
 };
 
 static uint16_t ping_next_id;
@@ -239,7 +246,13 @@ ping_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		ping_finish(p); /* waited long enough for the last replies */
 		return;
 	}
+	p->sending = true;
 	ping_send(p);
+	p->sending = false;
+	if (p->finish_pending) {
+		ping_finish(p);
+		return;
+	}
 	ev_timer_set(&p->timer, ping_all_sent(p) ? p->o.wait : p->o.interval,
 		     0);
 	ev_timer_start(p->loop, &p->timer);
@@ -360,7 +373,11 @@ ping_input(struct ping *p, uint32_t src, uint8_t ttl, const struct icmp_msg *m)
 	} else {
 		return false;
 	}
-	if (ping_all_sent(p) && p->received + p->errors >= p->sent)
-		ping_finish(p);
+	if (ping_all_sent(p) && p->received + p->errors >= p->sent) {
+		if (p->sending)
+			p->finish_pending = true;
+		else
+			ping_finish(p);
+	}
 	return true;
 }

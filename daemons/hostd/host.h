@@ -47,6 +47,7 @@
 	X(ip_unknown_proto)                                                    \
 	X(ip_delivered)                                                        \
 	X(ip_tx)                                                               \
+	X(ip_loopback)                                                         \
 	X(ip_no_route)                                                         \
 	X(ip_no_source)                                                        \
 	X(ip_frag_created)                                                     \

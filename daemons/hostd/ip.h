@@ -23,8 +23,9 @@ struct ip_out {
 };
 
 /*
- * A datagram received on port; link_multicast when its frame went to a
- * broadcast or multicast MAC.
+ * A datagram received on port (NULL: from the host itself, through the
+ * loopback); link_multicast when its frame went to a broadcast or
+ * multicast MAC.
  */
 void ip_input(struct host *h, struct port *port, const uint8_t *buf, size_t len,
 	      bool link_multicast);

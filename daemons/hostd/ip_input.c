@@ -68,16 +68,18 @@ ip_input(struct host *h, struct port *port, const uint8_t *buf, size_t len,
 {
 	struct ipv4_pkt pkt;
 	enum ipv4_check check = ipv4_parse(buf, len, &pkt);
+	bool loopback = port == NULL;
 
-	(void)port;
 	h->stats[ip_input_check_stat[check]]++;
 	if (check != IPV4_ok)
 		return;
-	if (ipv4_martian_src(pkt.src) || host_addr_is_broadcast(h, pkt.src)) {
+	/* 127.0.0.0/8 is a martian on a wire, not on the loopback. */
+	if (!loopback &&
+	    (ipv4_martian_src(pkt.src) || host_addr_is_broadcast(h, pkt.src))) {
 		h->stats[STAT_ip_martian_src]++;
 		return;
 	}
-	if (!ip_input_for_us(h, pkt.dst)) {
+	if (!loopback && !ip_input_for_us(h, pkt.dst)) {
 		h->stats[STAT_ip_not_for_us]++;
 		return;
 	}

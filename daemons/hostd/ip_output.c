@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "host.h"
@@ -68,14 +69,45 @@ ip_output_fragment(struct ip_output_hop *hop, const uint8_t *dgram, size_t len)
 	return rc < 0 ? -1 : 0;
 }
 
+/* Is dst the host itself: one of its addresses, or 127.0.0.0/8? */
+static bool
+ip_output_is_self(const struct host *h, uint32_t dst)
+{
+	return host_addr_find(h, dst) || (dst >> 24) == 127;
+}
+
+/*
+ * A datagram to the host itself goes straight back into IP input, as the
+ * loopback interface of a kernel does. It is copied first: input may send
+ * an answer, and output reuses the stack's datagram buffer.
+ */
+static int
+ip_output_loopback(struct host *h, const uint8_t *dgram, size_t len)
+{
+	uint8_t *copy = malloc(len);
+
+	if (!copy) {
+		errno = ENOMEM;
+		return -1;
+	}
+	memcpy(copy, dgram, len);
+	h->stats[STAT_ip_loopback]++;
+	ip_input(h, NULL, copy, len, false);
+	free(copy);
+	return 0;
+}
+
 int
 ip_output_datagram(struct host *h, const uint8_t *dgram, size_t len)
 {
 	const struct ipv4_hdr *ip = (const struct ipv4_hdr *)dgram;
 	uint32_t dst = ntohl(ip->dst);
-	const struct route *r = route_lookup(h->routes, dst);
+	const struct route *r;
 	struct ip_output_hop hop = {.h = h};
 
+	if (ip_output_is_self(h, dst))
+		return ip_output_loopback(h, dgram, len);
+	r = route_lookup(h->routes, dst);
 	if (!r) {
 		h->stats[STAT_ip_no_route]++;
 		errno = ENETUNREACH;
@@ -93,6 +125,7 @@ int
 ip_output(struct host *h, const struct ip_out *o, const uint8_t *payload,
 	  size_t len)
 {
+	bool self = ip_output_is_self(h, o->dst);
 	uint32_t src = o->src ? o->src : ip_output_source(h, o->dst);
 	size_t hl;
 
@@ -101,7 +134,10 @@ ip_output(struct host *h, const struct ip_out *o, const uint8_t *payload,
 		errno = EMSGSIZE;
 		return -1;
 	}
-	if (!route_lookup(h->routes, o->dst)) {
+	/* To itself, the host speaks from the address it speaks to. */
+	if (self && !o->src)
+		src = o->dst;
+	if (!self && !route_lookup(h->routes, o->dst)) {
 		h->stats[STAT_ip_no_route]++;
 		errno = ENETUNREACH;
 		return -1;

@@ -88,6 +88,24 @@ mac_of() {
 	assert_line --regexp '^rtt min/avg/max/mdev = [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms$'
 }
 
+@test "hostd answers itself through its loopback: its own address and 127.0.0.1" {
+	local before
+	before=$("$HOPCTL" -j "$SEG/hA" show stats | head -n 1 | jq .ip_loopback)
+	for dst in 10.0.1.10 127.0.0.1; do
+		run "$HOPCTL" "$SEG/hA" ping -c 3 -i 0.05 "$dst"
+		assert_success
+		assert_line --regexp "^64 bytes from $dst: icmp_seq=3 ttl=64 time="
+		assert_line --regexp '^3 packets transmitted, 3 received, 0% packet loss'
+	done
+	run "$HOPCTL" "$SEG/hA" ping -c 1 -s 5000 10.0.1.10
+	assert_success
+	assert_line --regexp '^5008 bytes from 10\.0\.1\.10: icmp_seq=1 '
+	run "$HOPCTL" "$SEG/hA" traceroute 10.0.1.10
+	assert_success
+	assert_line --regexp '^ 1  10\.0\.1\.10  '
+	[ "$("$HOPCTL" -j "$SEG/hA" show stats | head -n 1 | jq .ip_loopback)" -gt "$before" ]
+}
+
 @test "hopctl ping exits 1 when nothing answers" {
 	run "$HOPCTL" "$RT/hA" ping -c 2 -i 0.2 -W 1 10.0.2.99
 	assert_failure 1

@@ -184,6 +184,14 @@ ipv4_udp_frame() {
 	assert_output --partial "1 packets transmitted, 0 received, +1 errors, 100% packet loss"
 }
 
+@test "routerd pings its own addresses" {
+	for dst in 10.0.1.1 10.0.2.1; do
+		run r1 ping -c 3 -i 0.05 "$dst"
+		assert_success
+		assert_line --regexp '^3 packets transmitted, 3 received, 0% packet loss'
+	done
+}
+
 @test "a 3000-byte ping to the router is reassembled and answered" {
 	local before
 	before=$(counter "$ONE" r1 reass_ok)
