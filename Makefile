@@ -14,7 +14,7 @@ SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 LIBS := -lev -lmnl -ljansson
 
 # Debian packages the build, the tests and the demo use.
-DEB_PACKAGES := make gcc clang libclang-rt-14-dev libev-dev \
+DEB_PACKAGES := make gcc libc6-dev clang libclang-rt-14-dev libev-dev \
 	libmnl-dev libjansson-dev libcmocka-dev bats bats-support bats-assert \
 	iproute2 ethtool tcpdump iputils-ping traceroute netcat-openbsd procps jq
 
