@@ -755,3 +755,30 @@ k1 linux"
 	ip netns list | grep -q "^$foreign\b"
 	[ ! -e "$HOPLAB_RUN_ROOT/$lab" ]
 }
+
+@test "run lines: a daemon's reply is shown; a streaming command goes on in the background" {
+	new_lab lab runl
+	cat >"$BATS_TEST_TMPDIR/run.lab" <<EOF2
+lab $lab
+node hA host
+node sw1 switch
+node hB host
+link hA:eth0 sw1:p1
+link sw1:p2 hB:eth0
+addr hA:eth0 10.9.1.1/24
+addr hB:eth0 10.9.1.2/24
+run hB udp listen 7000
+run sw1 show ports
+EOF2
+	run timeout 30 "$HOPLAB" up "$BATS_TEST_TMPDIR/run.lab"
+	assert_success
+	assert_output --partial "still running in the background; output in $HOPLAB_RUN_ROOT/$lab/hB.run.1.log"
+	assert_line --regexp '^p1 +[0-9a-f:]{17} +1500 +true '
+	run "$HOPCTL" "$lab/hA" udp send 10.9.1.2 7000 hello there
+	assert_success
+	wait_until 5 grep -q "hello there" "$HOPLAB_RUN_ROOT/$lab/hB.run.1.log"
+	run "$HOPLAB" down "$lab"
+	assert_success
+	# The background hopctl ended with its daemon.
+	wait_until 5 bash -c "! pgrep -f '^$HOPCTL $lab/hB' >/dev/null"
+}
