@@ -2,11 +2,9 @@
  * Fuzz target: switchd's control commands. Each input line runs through the
  * real dispatcher and handlers of a switch with in-memory ports.
  */
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
+#include "fuzz_ctl.h"
 #include "mem_port.h"
 #include "switch_cmd.h"
 
@@ -15,9 +13,6 @@ static struct switchd sd;
 static void
 fuzz_setup(void)
 {
-	static char path[64];
-	char err[256];
-
 	sd.loop = EV_DEFAULT;
 	if (switch_init(&sd.sw, 64, 300) < 0)
 		abort();
@@ -27,14 +22,7 @@ fuzz_setup(void)
 		switch_add_port(&sd.sw, &mp->port);
 	}
 	sd.opts.name = "fuzz";
-	snprintf(sd.opts.capture_dir, sizeof(sd.opts.capture_dir),
-		 "/tmp/fuzz-switch-cmd-%d", (int)getpid());
-	snprintf(path, sizeof(path), "/tmp/fuzz-switch-cmd-%d.sock",
-		 (int)getpid());
-	sd.ctl = ctl_server_open(sd.loop, path, switch_cmds, switch_ncmds, &sd,
-				 err, sizeof(err));
-	if (!sd.ctl)
-		abort();
+	sd.ctl = fuzz_ctl_server(switch_cmds, switch_ncmds, &sd);
 	ev_init(&sd.aging_timer, switchd_aging_cb);
 	sd.aging_timer.data = &sd;
 }
@@ -42,23 +30,8 @@ fuzz_setup(void)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *line = (const char *)data;
-	char err[512];
-
 	if (!sd.ctl)
 		fuzz_setup();
-	/* Captures would write files: leave them out of the fuzzed commands. */
-	if (size >= 7 && memmem(data, size, "capture", 7))
-		return 0;
-	while (size > 0) {
-		const char *nl = memchr(line, '\n', size);
-		size_t len = nl ? (size_t)(nl - line) : size;
-
-		ctl_exec(sd.ctl, line, len, err, sizeof(err));
-		if (!nl)
-			break;
-		size -= len + 1;
-		line = nl + 1;
-	}
+	fuzz_ctl_lines(sd.ctl, data, size);
 	return 0;
 }
