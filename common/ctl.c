@@ -246,11 +246,30 @@ ctl_printf(struct ctl_req *req, const char *fmt, ...)
 	ctl_reply(req, json_pack("{s:s}", "text", buf));
 }
 
+/* How much of s fits in max bytes without cutting a UTF-8 character. */
+static int
+ctl_clip(const char *s, size_t max)
+{
+	size_t len = strlen(s);
+
+	if (len <= max)
+		return (int)len;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return (int)max;
+}
+
 static int
 ctl_vfail(struct ctl_req *req, int kind, const char *fmt, va_list ap)
 {
+	size_t len;
+
 	req->failed = kind;
 	vsnprintf(req->error, sizeof(req->error), fmt, ap);
+	/* A message cut short may end inside a UTF-8 character: trim it. */
+	len = strlen(req->error);
+	if (len == sizeof(req->error) - 1)
+		req->error[ctl_clip(req->error, len - 1)] = '\0';
 	return CTL_DONE;
 }
 
@@ -363,8 +382,8 @@ ctl_dispatch(struct ctl_server *srv, struct ctl_req *req, struct ctl_conn *conn,
 		return ctl_help(req, srv);
 	cmd = ctl_lookup(srv->table, srv->n, argc, argv, &nwords);
 	if (!cmd)
-		return ctl_usage(req, "unknown command '%.64s' (try 'help')",
-				 argv[0]);
+		return ctl_usage(req, "unknown command '%.*s' (try 'help')",
+				 ctl_clip(argv[0], 64), argv[0]);
 	if (cmd->stream && from_file)
 		return ctl_usage(req, "'%s' cannot run from a config file",
 				 cmd->words);
