@@ -104,14 +104,9 @@ capture_cmd_start(struct ctl_req *req, int argc, char **argv,
 	return CTL_DONE;
 }
 
-int
-capture_cmd_stop(struct ctl_req *req, int argc, char **argv,
-		 struct port **ports, int nports)
+void
+capture_stop_all(struct port **ports, int nports)
 {
-	(void)argv;
-	if (argc > 0)
-		return ctl_usage(req, "usage: capture stop");
 	for (int i = 0; i < nports; i++)
 		capture_stop(ports[i]);
-	return CTL_DONE;
 }

@@ -19,8 +19,7 @@ void capture_write(struct port *port, const uint8_t *frame, size_t len);
 int capture_cmd_start(struct ctl_req *req, int argc, char **argv,
 		      struct port **ports, int nports, const char *dir,
 		      const char *node);
-/* `capture stop`, shared by every daemon. */
-int capture_cmd_stop(struct ctl_req *req, int argc, char **argv,
-		     struct port **ports, int nports);
+/* `capture stop`, shared by every daemon: closes every capture file. */
+void capture_stop_all(struct port **ports, int nports);
 
 #endif

@@ -384,6 +384,9 @@ ctl_dispatch(struct ctl_server *srv, struct ctl_req *req, struct ctl_conn *conn,
 	if (!cmd)
 		return ctl_usage(req, "unknown command '%.*s' (try 'help')",
 				 ctl_clip(argv[0], 64), argv[0]);
+	/* A command declared without arguments takes none. */
+	if (cmd->usage && !*cmd->usage && argc > nwords)
+		return ctl_usage(req, "usage: %s", cmd->words);
 	if (cmd->stream && from_file)
 		return ctl_usage(req, "'%s' cannot run from a config file",
 				 cmd->words);

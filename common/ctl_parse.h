@@ -23,7 +23,8 @@ enum { CTL_DONE = 0, CTL_ASYNC = 1 };
 
 struct ctl_cmd {
 	const char *words; /* "show mac" */
-	const char *usage; /* arguments after the words: "[PORT]" */
+	const char *usage; /* arguments after the words: "[PORT]"; "" for
+			      none, which the dispatcher then enforces */
 	const char *help;
 	ctl_handler fn;
 	int stream; /* replies over time (ping): not from a config file */

@@ -57,3 +57,13 @@ port_json(const struct port *port)
 	    (json_int_t)c->tx_bytes, "rx_dropped", (json_int_t)c->rx_dropped,
 	    "tx_dropped", (json_int_t)c->tx_dropped);
 }
+
+json_t *
+port_table_json(struct port *const *ports, int n)
+{
+	json_t *rows = json_array();
+
+	for (int i = 0; i < n; i++)
+		json_array_append_new(rows, port_json(ports[i]));
+	return rows;
+}

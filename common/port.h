@@ -65,5 +65,7 @@ void port_close(struct port *port);
 size_t port_frame_max(const struct port *port);
 /* One row of `show ports`. */
 json_t *port_json(const struct port *port);
+/* The rows of `show ports` for n ports. */
+json_t *port_table_json(struct port *const *ports, int n);
 
 #endif

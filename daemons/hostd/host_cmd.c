@@ -15,14 +15,10 @@ static int
 cmd_show_ports(struct ctl_req *req, int argc, char **argv, void *arg)
 {
 	struct hostd *hd = arg;
-	json_t *rows = json_array();
 
+	(void)argc;
 	(void)argv;
-	if (argc)
-		return ctl_usage(req, "usage: show ports");
-	for (int i = 0; i < hd->host.nports; i++)
-		json_array_append_new(rows, port_json(hd->host.ports[i]));
-	ctl_reply(req, rows);
+	ctl_reply(req, port_table_json(hd->host.ports, hd->host.nports));
 	return CTL_DONE;
 }
 
@@ -32,9 +28,8 @@ cmd_show_stats(struct ctl_req *req, int argc, char **argv, void *arg)
 	struct host *h = &((struct hostd *)arg)->host;
 	json_t *obj;
 
+	(void)argc;
 	(void)argv;
-	if (argc)
-		return ctl_usage(req, "usage: show stats");
 	obj = stats_json(h->stats, host_stat_names, HOST_STAT_COUNT);
 	stats_json_add(obj, h->arp.stats, arp_stat_names, ARP_STAT_COUNT);
 	stats_json_add(obj, h->reass.stats, ip_reass_stat_names,
@@ -53,9 +48,8 @@ cmd_show_ip(struct ctl_req *req, int argc, char **argv, void *arg)
 	struct host *h = &((struct hostd *)arg)->host;
 	json_t *rows = json_array();
 
+	(void)argc;
 	(void)argv;
-	if (argc)
-		return ctl_usage(req, "usage: show ip");
 	for (int i = 0; i < h->naddrs; i++) {
 		char cidr[IPV4_CIDR_STRLEN], mac[ETHER_ADDR_STRLEN];
 
@@ -90,9 +84,8 @@ cmd_show_arp(struct ctl_req *req, int argc, char **argv, void *arg)
 	struct host *h = &((struct hostd *)arg)->host;
 	struct cmd_arp_walk w = {json_array(), host_now(h)};
 
+	(void)argc;
 	(void)argv;
-	if (argc)
-		return ctl_usage(req, "usage: show arp");
 	arp_cache_foreach(&h->arp, cmd_arp_row, &w);
 	ctl_reply(req, w.rows);
 	return CTL_DONE;
@@ -117,9 +110,8 @@ cmd_show_route(struct ctl_req *req, int argc, char **argv, void *arg)
 	struct host *h = &((struct hostd *)arg)->host;
 	json_t *rows = json_array();
 
+	(void)argc;
 	(void)argv;
-	if (argc)
-		return ctl_usage(req, "usage: show route");
 	route_walk(h->routes, cmd_route_row, rows);
 	ctl_reply(req, rows);
 	return CTL_DONE;
@@ -227,9 +219,8 @@ cmd_show_sockets(struct ctl_req *req, int argc, char **argv, void *arg)
 {
 	struct host *h = &((struct hostd *)arg)->host;
 
+	(void)argc;
 	(void)argv;
-	if (argc)
-		return ctl_usage(req, "usage: show sockets");
 	ctl_reply(req, sock_table_json(&h->socks));
 	return CTL_DONE;
 }
@@ -373,8 +364,11 @@ cmd_capture_stop(struct ctl_req *req, int argc, char **argv, void *arg)
 {
 	struct hostd *hd = arg;
 
-	return capture_cmd_stop(req, argc, argv, hd->host.ports,
-				hd->host.nports);
+	(void)req;
+	(void)argc;
+	(void)argv;
+	capture_stop_all(hd->host.ports, hd->host.nports);
+	return CTL_DONE;
 }
 
 const struct ctl_cmd host_cmds[] = {

@@ -9,16 +9,10 @@ static int
 cmd_show_ports(struct ctl_req *req, int argc, char **argv, void *arg)
 {
 	struct routerd *rd = arg;
-	json_t *rows = json_array();
 
+	(void)argc;
 	(void)argv;
-	if (argc) {
-		json_decref(rows);
-		return ctl_usage(req, "usage: show ports");
-	}
-	for (int i = 0; i < rd->r.nports; i++)
-		json_array_append_new(rows, port_json(rd->r.ports[i]));
-	ctl_reply(req, rows);
+	ctl_reply(req, port_table_json(rd->r.ports, rd->r.nports));
 	return CTL_DONE;
 }
 
@@ -28,9 +22,8 @@ cmd_show_stats(struct ctl_req *req, int argc, char **argv, void *arg)
 	struct routerd *rd = arg;
 	json_t *obj;
 
+	(void)argc;
 	(void)argv;
-	if (argc)
-		return ctl_usage(req, "usage: show stats");
 	obj = stats_json(rd->r.stats, router_stat_names, ROUTER_STAT_COUNT);
 	stats_json_add(obj, rd->r.arp.stats, arp_stat_names, ARP_STAT_COUNT);
 	stats_json_add(obj, rd->r.reass.stats, ip_reass_stat_names,
@@ -51,9 +44,8 @@ cmd_show_ip(struct ctl_req *req, int argc, char **argv, void *arg)
 	struct routerd *rd = arg;
 	json_t *rows;
 
+	(void)argc;
 	(void)argv;
-	if (argc)
-		return ctl_usage(req, "usage: show ip");
 	rows = json_array();
 	for (int i = 0; i < rd->r.nports; i++) {
 		const struct port *port = rd->r.ports[i];
@@ -95,9 +87,8 @@ cmd_show_arp(struct ctl_req *req, int argc, char **argv, void *arg)
 	struct routerd *rd = arg;
 	struct cmd_arp_rows a;
 
+	(void)argc;
 	(void)argv;
-	if (argc)
-		return ctl_usage(req, "usage: show arp");
 	a.rows = json_array();
 	a.now = router_now(&rd->r);
 	arp_cache_foreach(&rd->r.arp, cmd_arp_row, &a);
@@ -125,9 +116,8 @@ cmd_show_route(struct ctl_req *req, int argc, char **argv, void *arg)
 	struct routerd *rd = arg;
 	json_t *rows;
 
+	(void)argc;
 	(void)argv;
-	if (argc)
-		return ctl_usage(req, "usage: show route");
 	rows = json_array();
 	route_walk(rd->r.routes, cmd_route_row, rows);
 	ctl_reply(req, rows);
@@ -240,7 +230,11 @@ cmd_capture_stop(struct ctl_req *req, int argc, char **argv, void *arg)
 {
 	struct routerd *rd = arg;
 
-	return capture_cmd_stop(req, argc, argv, rd->r.ports, rd->r.nports);
+	(void)req;
+	(void)argc;
+	(void)argv;
+	capture_stop_all(rd->r.ports, rd->r.nports);
+	return CTL_DONE;
 }
 
 const struct ctl_cmd router_cmds[] = {

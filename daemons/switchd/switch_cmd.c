@@ -11,14 +11,10 @@ static int
 cmd_show_ports(struct ctl_req *req, int argc, char **argv, void *arg)
 {
 	struct switchd *sd = arg;
-	json_t *rows = json_array();
 
+	(void)argc;
 	(void)argv;
-	if (argc)
-		return ctl_usage(req, "usage: show ports");
-	for (int i = 0; i < sd->sw.nports; i++)
-		json_array_append_new(rows, port_json(sd->sw.ports[i]));
-	ctl_reply(req, rows);
+	ctl_reply(req, port_table_json(sd->sw.ports, sd->sw.nports));
 	return CTL_DONE;
 }
 
@@ -28,9 +24,8 @@ cmd_show_stats(struct ctl_req *req, int argc, char **argv, void *arg)
 	struct switchd *sd = arg;
 	json_t *obj;
 
+	(void)argc;
 	(void)argv;
-	if (argc)
-		return ctl_usage(req, "usage: show stats");
 	obj = stats_json(sd->sw.stats, switch_stat_names, SWITCH_STAT_COUNT);
 	json_object_set_new(obj, "mac_entries",
 			    json_integer((json_int_t)sd->sw.macs.count));
@@ -51,9 +46,8 @@ cmd_show_mac(struct ctl_req *req, int argc, char **argv, void *arg)
 	json_t *rows;
 	size_t n;
 
+	(void)argc;
 	(void)argv;
-	if (argc)
-		return ctl_usage(req, "usage: show mac");
 	switch_age(&sd->sw, now);
 	list = calloc(t->count ? t->count : 1, sizeof(*list));
 	if (!list)
@@ -124,7 +118,11 @@ cmd_capture_stop(struct ctl_req *req, int argc, char **argv, void *arg)
 {
 	struct switchd *sd = arg;
 
-	return capture_cmd_stop(req, argc, argv, sd->sw.ports, sd->sw.nports);
+	(void)req;
+	(void)argc;
+	(void)argv;
+	capture_stop_all(sd->sw.ports, sd->sw.nports);
+	return CTL_DONE;
 }
 
 const struct ctl_cmd switch_cmds[] = {

@@ -226,6 +226,9 @@ stop_tcpdumps() {
 	assert_output --partial "unknown command 'frobnicate'"
 	run sw set aging soon
 	assert_failure 2
+	run sw show ports extra
+	assert_failure 2
+	assert_output --partial "usage: show ports"
 	run "$HOPCTL" "$LAB/nosuchnode" show ports
 	assert_failure 2
 	assert_output --partial "cannot reach"
