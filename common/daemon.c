@@ -43,6 +43,29 @@ daemon_option(struct daemon_opts *o, int opt, const char *arg)
 	return 0;
 }
 
+void
+daemon_parse(struct daemon_opts *o, int argc, char **argv, const char *prog,
+	     void (*usage)(FILE *f, int status))
+{
+	static const struct option longopts[] = {
+	    DAEMON_LONG_OPTIONS,
+	    {NULL, 0, NULL, 0},
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, DAEMON_SHORT_OPTIONS, longopts,
+				  NULL)) != -1) {
+		if (daemon_option(o, opt, optarg))
+			continue;
+		if (opt == 'h')
+			usage(stdout, 0);
+		usage(stderr, 2);
+	}
+	if (optind != argc)
+		usage(stderr, 2);
+	daemon_opts_finish(o, prog);
+}
+
 /* mkdir -p for the directory part of path. */
 static void
 daemon_mkdirs(const char *path)

@@ -9,6 +9,7 @@
 #include <ev.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdio.h>
 
 #include "ctl.h"
 #include "netlink.h"
@@ -56,6 +57,12 @@ struct daemon_opts {
  * daemon must handle it, and exits with usage text on a bad one.
  */
 int daemon_option(struct daemon_opts *o, int opt, const char *arg);
+/*
+ * Parses a command line of the shared options alone (for daemons that have
+ * no others); usage(f, status) prints the daemon's help and exits.
+ */
+void daemon_parse(struct daemon_opts *o, int argc, char **argv,
+		  const char *prog, void (*usage)(FILE *f, int status));
 /* Fills in defaults once options are parsed; exits when none names a port. */
 void daemon_opts_finish(struct daemon_opts *o, const char *prog);
 /* Writes the pid file (if asked for); fatal on failure. */

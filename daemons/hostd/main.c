@@ -52,28 +52,6 @@ hostd_link(const struct nl_link *link, bool deleted, void *arg)
 }
 
 static void
-hostd_parse(struct hostd *hd, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-	    DAEMON_LONG_OPTIONS,
-	    {NULL, 0, NULL, 0},
-	};
-	int opt;
-
-	while ((opt = getopt_long(argc, argv, DAEMON_SHORT_OPTIONS, longopts,
-				  NULL)) != -1) {
-		if (daemon_option(&hd->opts, opt, optarg))
-			continue;
-		if (opt == 'h')
-			usage(stdout, 0);
-		usage(stderr, 2);
-	}
-	if (optind != argc)
-		usage(stderr, 2);
-	daemon_opts_finish(&hd->opts, "hostd");
-}
-
-static void
 hostd_open_ports(struct hostd *hd)
 {
 	char err[512];
@@ -98,7 +76,7 @@ main(int argc, char **argv)
 	static struct hostd hd;
 
 	log_init("hostd", LOG_LVL_INFO);
-	hostd_parse(&hd, argc, argv);
+	daemon_parse(&hd.opts, argc, argv, "hostd", usage);
 	log_init(hd.opts.name, hd.opts.verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	hd.loop = EV_DEFAULT;

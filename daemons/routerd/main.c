@@ -45,28 +45,6 @@ routerd_link(const struct nl_link *link, bool deleted, void *arg)
 			       routerd_port_changed, rd);
 }
 
-static void
-routerd_parse(struct routerd *rd, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-	    DAEMON_LONG_OPTIONS,
-	    {NULL, 0, NULL, 0},
-	};
-	int opt;
-
-	while ((opt = getopt_long(argc, argv, DAEMON_SHORT_OPTIONS, longopts,
-				  NULL)) != -1) {
-		if (daemon_option(&rd->opts, opt, optarg))
-			continue;
-		if (opt == 'h')
-			usage(stdout, 0);
-		usage(stderr, 2);
-	}
-	if (optind != argc)
-		usage(stderr, 2);
-	daemon_opts_finish(&rd->opts, "routerd");
-}
-
 int
 main(int argc, char **argv)
 {
@@ -74,7 +52,7 @@ main(int argc, char **argv)
 	char err[512];
 
 	log_init("routerd", LOG_LVL_INFO);
-	routerd_parse(&rd, argc, argv);
+	daemon_parse(&rd.opts, argc, argv, "routerd", usage);
 	log_init(rd.opts.name, rd.opts.verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	rd.loop = EV_DEFAULT;
 	if (router_init(&rd.r, rd.loop) < 0)
