@@ -42,7 +42,10 @@ int ip_output(struct host *h, const struct ip_out *o, const uint8_t *payload,
 	      size_t len);
 /* The same for a complete datagram (header built), as ICMP errors are. */
 int ip_output_datagram(struct host *h, const uint8_t *dgram, size_t len);
-/* The source address the host uses towards dst, or 0 without a route. */
+/*
+ * The source address the host uses towards dst (dst itself when that is
+ * the host), or 0 without a route.
+ */
 uint32_t ip_output_source(const struct host *h, uint32_t dst);
 
 #endif

@@ -16,12 +16,23 @@ struct ip_output_hop {
 	bool fragmenting;
 };
 
+/* Is dst the host itself: one of its addresses, or 127.0.0.0/8? */
+static bool
+ip_output_is_self(const struct host *h, uint32_t dst)
+{
+	return host_addr_find(h, dst) || (dst >> 24) == 127;
+}
+
 uint32_t
 ip_output_source(const struct host *h, uint32_t dst)
 {
-	const struct route *r = route_lookup(h->routes, dst);
+	const struct route *r;
 	const struct host_addr *a;
 
+	/* To itself, the host speaks from the address it speaks to. */
+	if (ip_output_is_self(h, dst))
+		return dst;
+	r = route_lookup(h->routes, dst);
 	if (!r)
 		return 0;
 	a = host_addr_of_port(h, r->port);
@@ -67,13 +78,6 @@ ip_output_fragment(struct ip_output_hop *hop, const uint8_t *dgram, size_t len)
 	if (rc < 0 && errno == EMSGSIZE)
 		hop->h->stats[STAT_ip_frag_df]++;
 	return rc < 0 ? -1 : 0;
-}
-
-/* Is dst the host itself: one of its addresses, or 127.0.0.0/8? */
-static bool
-ip_output_is_self(const struct host *h, uint32_t dst)
-{
-	return host_addr_find(h, dst) || (dst >> 24) == 127;
 }
 
 /*
@@ -134,9 +138,6 @@ ip_output(struct host *h, const struct ip_out *o, const uint8_t *payload,
 		errno = EMSGSIZE;
 		return -1;
 	}
-	/* To itself, the host speaks from the address it speaks to. */
-	if (self && !o->src)
-		src = o->dst;
 	if (!self && !route_lookup(h->routes, o->dst)) {
 		h->stats[STAT_ip_no_route]++;
 		errno = ENETUNREACH;

@@ -104,6 +104,19 @@ mac_of() {
 	assert_success
 	assert_line --regexp '^ 1  10\.0\.1\.10  '
 	[ "$("$HOPCTL" -j "$SEG/hA" show stats | head -n 1 | jq .ip_loopback)" -gt "$before" ]
+	# UDP to itself, with checksums right for the loopback source.
+	local out=$BATS_TEST_TMPDIR/self.out
+	timeout 10 "$HOPCTL" "$SEG/hA" udp listen 7100 -c 2 >"$out" &
+	local listener=$!
+	wait_until 5 bash -c "'$HOPCTL' '$SEG/hA' show sockets | grep -q ':7100 '"
+	run "$HOPCTL" "$SEG/hA" udp send 127.0.0.1 7100 via loopback
+	assert_success
+	run "$HOPCTL" "$SEG/hA" udp send 10.0.1.10 7100 via own address
+	assert_success
+	wait "$listener"
+	run cat "$out"
+	assert_line "via loopback"
+	assert_line "via own address"
 }
 
 @test "hopctl ping exits 1 when nothing answers" {
