@@ -322,8 +322,17 @@ ipv4_udp_frame() {
 }
 
 @test "addr add and del at run time bring their connected route with them" {
+	local out=$BATS_TEST_TMPDIR/garp.txt
+	# The new address is announced with a gratuitous ARP on its link.
+	on "$ONE" hB timeout 10 tcpdump -l -n -i eth0 -c 1 'arp and host 10.0.3.1' \
+		>"$out" 2>"$out.err" &
+	local dump=$!
+	wait_until 5 grep -q "listening on" "$out.err"
 	run r1 addr add eth1 10.0.3.1/24
 	assert_success
+	wait "$dump"
+	run cat "$out"
+	assert_output --regexp 'ARP, Request who-has 10\.0\.3\.1 tell 10\.0\.3\.1'
 	run r1 show route
 	assert_line --regexp "^10\.0\.3\.0/24 +- +eth1 +connected"
 	run r1 addr add eth1 10.0.3.0/24
