@@ -16,7 +16,7 @@
 struct sock;
 
 struct sock_ops {
-	/* A datagram from src:sport (host order). */
+	/* A datagram from src:sport (host order); NULL: discarded. */
 	void (*recv)(struct sock *s, uint32_t src, uint16_t sport,
 		     const uint8_t *data, size_t len);
 	/*

@@ -60,8 +60,9 @@ udp_input(struct host *h, const struct ipv4_pkt *pkt, bool link_multicast)
 		return;
 	}
 	h->stats[STAT_udp_delivered]++;
-	s->ops->recv(s, pkt->src, ntohs(u->sport), pkt->payload + UDP_HDR_LEN,
-		     len - UDP_HDR_LEN);
+	if (s->ops->recv)
+		s->ops->recv(s, pkt->src, ntohs(u->sport),
+			     pkt->payload + UDP_HDR_LEN, len - UDP_HDR_LEN);
 }
 
 int
