@@ -73,8 +73,8 @@ ether_ntoa_buf(const uint8_t *mac, char *buf)
 	return buf;
 }
 
-static int
-ether_hexval(char c)
+int
+ether_hexdigit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -89,8 +89,8 @@ int
 ether_aton_buf(const char *s, uint8_t *mac)
 {
 	for (int i = 0; i < ETHER_ADDR_LEN; i++) {
-		int hi = ether_hexval(s[0]);
-		int lo = hi < 0 ? -1 : ether_hexval(s[1]);
+		int hi = ether_hexdigit(s[0]);
+		int lo = hi < 0 ? -1 : ether_hexdigit(s[1]);
 
 		if (lo < 0)
 			return -1;

@@ -76,6 +76,8 @@ bool ether_is_zero(const uint8_t *mac);
 bool ether_is_link_local(const uint8_t *mac);
 /* Lower-case aa:bb:cc:dd:ee:ff into buf (ETHER_ADDR_STRLEN bytes). */
 char *ether_ntoa_buf(const uint8_t *mac, char *buf);
+/* The value of one hexadecimal digit, or -1. */
+int ether_hexdigit(char c);
 /* Parses aa:bb:cc:dd:ee:ff (either case); 0 on success, -1 otherwise. */
 int ether_aton_buf(const char *s, uint8_t *mac);
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "ctl_parse.h"
+#include "hopctl.h"
 #include "hopctl_udp.h"
 
 #define HOPCTL_RUN_DIR "/run/hoplab"
@@ -30,22 +31,23 @@ static int hopctl_json;
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f,
-		"usage: hopctl [-j|--json] NODE COMMAND [ARGS...]\n"
-		"Runs COMMAND on a hoplab daemon and prints its reply.\n\n"
-		"  NODE       LAB/NODE, or NODE when one lab has it, or the path "
-		"of a control socket\n"
-		"  -j, --json print the daemon's JSON reply as it is\n"
-		"  -h, --help show this help\n\n"
-		"'hopctl NODE help' lists the node's commands. Exit status: 0 "
-		"success,\n1 the command failed, 2 usage error, unknown command "
-		"or node unreachable.\n"
-		"The run directory is $HOPLAB_RUN_DIR, or " HOPCTL_RUN_DIR ".\n");
+	fprintf(
+	    f,
+	    "usage: hopctl [-j|--json] NODE COMMAND [ARGS...]\n"
+	    "Runs COMMAND on a hoplab daemon and prints its reply.\n\n"
+	    "  NODE       LAB/NODE, or NODE when one lab has it, or the path "
+	    "of a control socket\n"
+	    "  -j, --json print the daemon's JSON reply as it is\n"
+	    "  -h, --help show this help\n\n"
+	    "'hopctl NODE help' lists the node's commands. Exit status: 0 "
+	    "success,\n1 the command failed, 2 usage error, unknown command "
+	    "or node unreachable.\n"
+	    "The run directory is $HOPLAB_RUN_DIR, or " HOPCTL_RUN_DIR ".\n");
 	exit(status);
 }
 
-static void __attribute__((format(printf, 2, 3), noreturn))
-die(int status, const char *fmt, ...)
+int
+hopctl_error(int status, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -54,8 +56,11 @@ die(int status, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	exit(status);
+	return status;
 }
+
+/* Prints the message and exits with status. */
+#define die(status, ...) exit(hopctl_error(status, __VA_ARGS__))
 
 /* Turns NODE into the path of its control socket. */
 static void
@@ -76,14 +81,14 @@ hopctl_resolve(const char *node, char *path, size_t len)
 	if (slash) {
 		if (slash == node || !slash[1] || strchr(slash + 1, '/'))
 			die(HOPCTL_EXIT_USAGE, "bad node name '%s'", node);
-		snprintf(path, len, "%s/%.*s/%s.sock", root, (int)(slash - node),
-			 node, slash + 1);
+		snprintf(path, len, "%s/%.*s/%s.sock", root,
+			 (int)(slash - node), node, slash + 1);
 		return;
 	}
 	snprintf(pattern, sizeof(pattern), "%s/*/%s.sock", root, node);
 	if (glob(pattern, 0, NULL, &g) != 0)
-		die(HOPCTL_EXIT_USAGE, "cannot reach %s: no lab has a node '%s'",
-		    node, node);
+		die(HOPCTL_EXIT_USAGE,
+		    "cannot reach %s: no lab has a node '%s'", node, node);
 	if (g.gl_pathc > 1) {
 		fprintf(stderr, "hopctl: node '%s' is in several labs:", node);
 		for (size_t i = 0; i < g.gl_pathc; i++) {
@@ -155,7 +160,8 @@ hopctl_table(json_t *rows)
 	const char *key;
 
 	if (!json_is_object(first) || ncols == 0) {
-		json_array_foreach (rows, i, row) {
+		json_array_foreach(rows, i, row)
+		{
 			char *cell = hopctl_cell(row);
 
 			puts(cell ? cell : "");
@@ -168,11 +174,13 @@ hopctl_table(json_t *rows)
 	if (!keys || !width)
 		die(HOPCTL_EXIT_FAIL, "out of memory");
 	c = 0;
-	json_object_foreach (first, key, v) {
+	json_object_foreach(first, key, v)
+	{
 		keys[c] = key;
 		width[c++] = strlen(key);
 	}
-	json_array_foreach (rows, i, row) {
+	json_array_foreach(rows, i, row)
+	{
 		for (c = 0; c < ncols; c++) {
 			char *cell = hopctl_cell(json_object_get(row, keys[c]));
 
@@ -184,7 +192,8 @@ hopctl_table(json_t *rows)
 	for (c = 0; c < ncols; c++)
 		printf("%-*s%s", c + 1 < ncols ? (int)width[c] : 0, keys[c],
 		       c + 1 < ncols ? "  " : "\n");
-	json_array_foreach (rows, i, row) {
+	json_array_foreach(rows, i, row)
+	{
 		for (c = 0; c < ncols; c++) {
 			char *cell = hopctl_cell(json_object_get(row, keys[c]));
 
@@ -209,7 +218,8 @@ hopctl_render(json_t *v)
 		   json_is_string(json_object_get(v, "text"))) {
 		puts(json_string_value(json_object_get(v, "text")));
 	} else if (json_is_object(v)) {
-		json_object_foreach (v, key, val) {
+		json_object_foreach(v, key, val)
+		{
 			char *cell = hopctl_cell(val);
 
 			printf("%s: %s\n", key, cell ? cell : "");
@@ -249,8 +259,8 @@ hopctl_line(const char *node, const char *line)
 				json_is_string(err) ? json_string_value(err)
 						    : "command failed");
 			status = json_is_true(json_object_get(v, "usage"))
-					 ? HOPCTL_EXIT_USAGE
-					 : HOPCTL_EXIT_FAIL;
+				     ? HOPCTL_EXIT_USAGE
+				     : HOPCTL_EXIT_FAIL;
 		}
 	} else if (!hopctl_json) {
 		hopctl_render(v);
@@ -296,8 +306,10 @@ hopctl_read(const char *node, int fd)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			die(HOPCTL_EXIT_FAIL, "%s: connection closed before the "
-					      "reply ended", node);
+			die(HOPCTL_EXIT_FAIL,
+			    "%s: connection closed before the "
+			    "reply ended",
+			    node);
 		len += (size_t)n;
 	}
 }
@@ -306,9 +318,9 @@ int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	char path[PATH_MAX], line[CTL_LINE_MAX + 2];
 	size_t len = 0;
@@ -332,7 +344,8 @@ main(int argc, char **argv)
 		size_t wl = strlen(argv[i]);
 
 		if (strpbrk(argv[i], "\r\n"))
-			die(HOPCTL_EXIT_USAGE, "arguments cannot hold newlines");
+			die(HOPCTL_EXIT_USAGE,
+			    "arguments cannot hold newlines");
 		if (len + wl + 2 > CTL_LINE_MAX)
 			die(HOPCTL_EXIT_USAGE, "command longer than %d bytes",
 			    CTL_LINE_MAX);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hopctl.h"
 #include "hostsock.h"
 
 #define HOPCTL_UDP_FAIL 1
@@ -23,19 +24,6 @@ hopctl_udp_wants(int argc, char **argv)
 {
 	return argc >= 2 && !strcmp(argv[0], "udp") &&
 	       (!strcmp(argv[1], "send") || !strcmp(argv[1], "listen"));
-}
-
-static int __attribute__((format(printf, 2, 3)))
-hopctl_udp_fail(int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("hopctl: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return status;
 }
 
 /* The message: the words joined by blanks with a newline, or stdin. */
@@ -76,23 +64,23 @@ hopctl_udp_send(const char *node, const char *path, int argc, char **argv)
 	snprintf(spec, sizeof(spec), "%s:%s", argc >= 1 ? argv[0] : "",
 		 argc >= 2 ? argv[1] : "");
 	if (argc < 2 || hostsock_parse_addr(spec, &dst) < 0 || !dst.sin_port)
-		return hopctl_udp_fail(HOPCTL_UDP_USAGE,
-				       "usage: udp send A.B.C.D PORT "
-				       "[MESSAGE...]");
+		return hopctl_error(HOPCTL_UDP_USAGE,
+				    "usage: udp send A.B.C.D PORT "
+				    "[MESSAGE...]");
 	len = hopctl_udp_message(argc - 2, argv + 2, msg, HOSTSOCK_PAYLOAD_MAX);
 	if (len < 0)
-		return hopctl_udp_fail(HOPCTL_UDP_FAIL,
-				       "message longer than %d bytes",
-				       HOSTSOCK_PAYLOAD_MAX);
+		return hopctl_error(HOPCTL_UDP_FAIL,
+				    "message longer than %d bytes",
+				    HOSTSOCK_PAYLOAD_MAX);
 	fd = hostsock_udp(path, NULL, &dst, 0, NULL);
 	if (fd < 0)
-		return hopctl_udp_fail(errno == ECONNREFUSED ? HOPCTL_UDP_FAIL
-							     : HOPCTL_UDP_USAGE,
-				       "%s: %s", node, hostsock_error());
+		return hopctl_error(errno == ECONNREFUSED ? HOPCTL_UDP_FAIL
+							  : HOPCTL_UDP_USAGE,
+				    "%s: %s", node, hostsock_error());
 	if (write(fd, msg, (size_t)len) != len) {
 		close(fd);
-		return hopctl_udp_fail(HOPCTL_UDP_FAIL, "%s: send: %s", node,
-				       strerror(errno));
+		return hopctl_error(HOPCTL_UDP_FAIL, "%s: send: %s", node,
+				    strerror(errno));
 	}
 	close(fd);
 	return 0;
@@ -137,21 +125,20 @@ hopctl_udp_listen(const char *node, const char *path, int argc, char **argv,
 	if (argc == 3 && !strcmp(argv[1], "-c")) {
 		count = strtol(argv[2], &end, 10);
 		if (*end || count < 1)
-			return hopctl_udp_fail(HOPCTL_UDP_USAGE,
-					       "-c: a count of 1 or more");
+			return hopctl_error(HOPCTL_UDP_USAGE,
+					    "-c: a count of 1 or more");
 	} else if (argc != 1) {
-		return hopctl_udp_fail(HOPCTL_UDP_USAGE,
-				       "usage: udp listen PORT [-c N]");
+		return hopctl_error(HOPCTL_UDP_USAGE,
+				    "usage: udp listen PORT [-c N]");
 	}
 	snprintf(spec, sizeof(spec), "0.0.0.0:%s", argv[0]);
 	if (hostsock_parse_addr(spec, &local) < 0 || !local.sin_port)
-		return hopctl_udp_fail(HOPCTL_UDP_USAGE, "bad port '%s'",
-				       argv[0]);
+		return hopctl_error(HOPCTL_UDP_USAGE, "bad port '%s'", argv[0]);
 	fd = hostsock_udp(path, &local, NULL, HOSTSOCK_FRAMED, NULL);
 	if (fd < 0)
-		return hopctl_udp_fail(errno == ECONNREFUSED ? HOPCTL_UDP_FAIL
-							     : HOPCTL_UDP_USAGE,
-				       "%s: %s", node, hostsock_error());
+		return hopctl_error(errno == ECONNREFUSED ? HOPCTL_UDP_FAIL
+							  : HOPCTL_UDP_USAGE,
+				    "%s: %s", node, hostsock_error());
 	while (!count || seen < count) {
 		struct hostsock_hdr hdr;
 		struct sockaddr_in from;
@@ -162,8 +149,8 @@ hopctl_udp_listen(const char *node, const char *path, int argc, char **argv,
 			continue;
 		if (n < 0) {
 			close(fd);
-			return hopctl_udp_fail(HOPCTL_UDP_FAIL, "%s: %s", node,
-					       hostsock_error());
+			return hopctl_error(HOPCTL_UDP_FAIL, "%s: %s", node,
+					    hostsock_error());
 		}
 		if (hdr.kind != HOSTSOCK_DATA)
 			continue;

@@ -37,18 +37,6 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes hex (blanks and colons allowed) into buf; returns the length. */
 static size_t
 unhex(const char *s, uint8_t *buf, size_t max)
@@ -62,8 +50,8 @@ unhex(const char *s, uint8_t *buf, size_t max)
 			s++;
 			continue;
 		}
-		hi = hexval(s[0]);
-		lo = hi < 0 ? -1 : hexval(s[1]);
+		hi = ether_hexdigit(s[0]);
+		lo = hi < 0 ? -1 : ether_hexdigit(s[1]);
 		if (lo < 0 || n == max) {
 			fprintf(stderr, "pktinject: bad hex frame\n");
 			exit(2);
