@@ -5,6 +5,8 @@ PREFIX ?= /usr/local
 CC ?= cc
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 5
+# make fuzz: how long each target runs when growing the corpus.
+FUZZ_GROW_SECONDS ?= 60
 
 WARN := -Wall -Wextra -Werror
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Icommon -MMD -MP
@@ -14,9 +16,10 @@ SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 LIBS := -lev -lmnl -ljansson
 
 # Debian packages the build, the tests and the demo use.
-DEB_PACKAGES := make gcc libc6-dev clang libclang-rt-14-dev libev-dev \
+DEB_PACKAGES := make gcc libc6-dev clang libclang-rt-14-dev llvm libev-dev \
 	libmnl-dev libjansson-dev libcmocka-dev bats bats-support bats-assert \
-	iproute2 ethtool tcpdump iputils-ping traceroute netcat-openbsd procps jq
+	iproute2 ethtool tcpdump iputils-ping traceroute netcat-openbsd procps jq \
+	shellcheck clang-format coreutils
 
 DAEMONS := $(notdir $(wildcard daemons/*))
 COMMON_SRC := $(wildcard common/*.c)
@@ -43,8 +46,8 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(SAN)/unit/%,$(UNIT_SRC))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZ)/bin/%,$(FUZZ_SRC))
 TOOL_BINS := $(patsubst tests/tools/%.c,$(SAN)/tools/%,$(TOOL_SRC))
 
-.PHONY: all san check-build test unit fuzz e2e demo deps install uninstall \
-	clean format help
+.PHONY: all san check-build test unit fuzz e2e lint demo deps install \
+	uninstall clean format help
 
 all: $(BINS)
 
@@ -69,7 +72,8 @@ $(SAN)/%.o: %.c
 $(FUZ)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(BASE_CFLAGS) $(DAEMON_INC) -g -O1 \
-		-fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+		-fsanitize=fuzzer-no-link,address,undefined \
+		-fno-sanitize-recover=undefined -c $< -o $@
 
 $(REL)/libhoplab.a: $(patsubst %.c,$(REL)/%.o,$(COMMON_SRC))
 	$(AR) rcs $@ $^
@@ -97,7 +101,8 @@ $(SAN)/unit/$(1)/%: $(SAN)/tests/unit/$(1)/%.o $(patsubst %.c,$(SAN)/%.o,$(UNIT_
 	$$(CC) $$(SAN_FLAGS) $$^ $$(LIBS) -lcmocka -o $$@
 $(FUZ)/bin/$(1)/%: $(FUZ)/tests/fuzz/$(1)/%.o $(patsubst %.c,$(FUZ)/%.o,$(UNIT_SUPPORT) $(call daemon_lib_src,$(1))) $(FUZ)/libhoplab.a
 	@mkdir -p $$(dir $$@)
-	$$(FUZZ_CC) -g -fsanitize=fuzzer,address,undefined $$^ $$(LIBS) -o $$@
+	$$(FUZZ_CC) -g -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined $$^ $$(LIBS) -o $$@
 endef
 $(foreach d,common $(DAEMONS),$(eval $(call test_rules,$(d))))
 
@@ -106,6 +111,14 @@ $(SAN)/tools/%: $(SAN)/tests/tools/%.o $(SAN)/libhoplab.a
 	$(CC) $(SAN_FLAGS) $^ $(LIBS) -o $@
 
 san: $(SAN_BINS) $(TOOL_BINS)
+
+# Planted failures for the runner's own test (tests/runner/): each must
+# make tests/run fail.
+PLANTED_SRC := $(wildcard tests/runner/planted/*.c)
+PLANTED_BINS := $(patsubst tests/runner/planted/%.c,$(SAN)/runner/%,$(PLANTED_SRC))
+$(SAN)/runner/%: $(SAN)/tests/runner/planted/%.o
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_FLAGS) $^ -lcmocka -o $@
 
 # hostsock, the client library of hostd's sockets, for any program:
 # build/lib/libhostsock.a and its header; its example links nothing else.
@@ -121,7 +134,7 @@ $(SAN)/tools/udp_echo: $(SAN)/daemons/hostd/examples/udp_echo.o $(SAN)/common/ho
 	$(CC) $(SAN_FLAGS) $^ -o $@
 all: $(HOSTSOCK_LIB)
 san: $(SAN)/tools/udp_echo
-check-build: all san $(UNIT_BINS) $(FUZZ_BINS)
+check-build: all san $(UNIT_BINS) $(FUZZ_BINS) $(PLANTED_BINS)
 
 # --- tests ---------------------------------------------------------------
 test: deps
@@ -130,10 +143,14 @@ test: deps
 
 unit: $(UNIT_BINS)
 	tests/run unit
+# Fuzz each target for FUZZ_GROW_SECONDS and keep what adds coverage in
+# tests/fuzz/corpus/ (commit it).
 fuzz: $(FUZZ_BINS)
-	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run fuzz
+	FUZZ_GROW=1 FUZZ_SECONDS=$(FUZZ_GROW_SECONDS) tests/run fuzz
 e2e: all san
 	tests/run e2e
+lint:
+	tests/run lint
 
 demo: deps
 	$(MAKE) all

@@ -87,7 +87,8 @@ hostsock_resolve(const char *node, char *path, size_t len)
 	}
 	if (slash) {
 		if (slash == node || !slash[1] || strchr(slash + 1, '/'))
-			return hostsock_fail(EINVAL, "bad node name '%s'", node);
+			return hostsock_fail(EINVAL, "bad node name '%s'",
+					     node);
 		snprintf(path, len, "%s/%.*s/%s.sock", root,
 			 (int)(slash - node), node, slash + 1);
 		return 0;
@@ -229,9 +230,8 @@ hostsock_await(int ctl, struct sockaddr_in *bound)
 		if (len == HOSTSOCK_REPLY_MAX)
 			n = -1, errno = EPROTO;
 		else
-			n = hostsock_read_reply(ctl, buf + len,
-						HOSTSOCK_REPLY_MAX - len,
-						&passed);
+			n = hostsock_read_reply(
+			    ctl, buf + len, HOSTSOCK_REPLY_MAX - len, &passed);
 		if (n <= 0) {
 			if (passed >= 0)
 				close(passed);

@@ -46,8 +46,8 @@ struct hostsock_hdr {
 	uint8_t icmp_type; /* HOSTSOCK_ERROR: the ICMP type and code */
 	uint8_t icmp_code;
 	uint8_t reserved;
-	uint32_t addr;	    /* the peer: source of data, destination of errors */
-	uint16_t port;	    /* the peer's port */
+	uint32_t addr; /* the peer: source of data, destination of errors */
+	uint16_t port; /* the peer's port */
 	uint16_t reserved2;
 	uint32_t icmp_from; /* HOSTSOCK_ERROR: who sent the ICMP error */
 } __attribute__((packed));

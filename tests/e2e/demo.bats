@@ -6,16 +6,9 @@
 
 load helpers
 
-setup() {
+test_setup() {
 	LAB=$(lab_name demo)
 	LAB2=$(lab_name demob)
-}
-
-teardown() {
-	local rc=0
-	lab_down_check "$LAB" || rc=1
-	lab_down_check "$LAB2" || rc=1
-	return "$rc"
 }
 
 # mac_in_output WHO: the MAC the demo's "Who is who" table gives WHO.
@@ -50,7 +43,10 @@ mac_in_output() {
 	r0=$(mac_in_output "router r1 eth0")
 	r1=$(mac_in_output "router r1 eth1")
 	b=$(mac_in_output "host B eth0")
-	[ -n "$a" ] && [ -n "$r0" ] && [ -n "$r1" ] && [ -n "$b" ]
+	[ -n "$a" ]
+	[ -n "$r0" ]
+	[ -n "$r1" ]
+	[ -n "$b" ]
 	assert_line --regexp "^[0-9:.]+ $a > $r0, ethertype IPv4 .*ttl 64,"
 	assert_line --regexp "^[0-9:.]+ $r1 > $b, ethertype IPv4 .*ttl 63,"
 	[ "$(grep -c '10.0.1.10 > 10.0.2.20: ICMP echo request' <<<"$output")" -eq 2 ]
@@ -59,5 +55,6 @@ mac_in_output() {
 	run ip netns list
 	refute_output --partial "$LAB-"
 	refute_output --partial "$LAB2-"
-	[ ! -e "$HOPLAB_RUN_ROOT/$LAB" ] && [ ! -e "$HOPLAB_RUN_ROOT/$LAB2" ]
+	[ ! -e "$HOPLAB_RUN_ROOT/$LAB" ]
+	[ ! -e "$HOPLAB_RUN_ROOT/$LAB2" ]
 }

@@ -1,24 +1,52 @@
 # shellcheck shell=bash
 # Shared by every end-to-end test file: `load helpers` at the top.
 #
-# Labs are real network namespaces, so every test file must name its labs
-# with lab_name (unique per run) and remove them in teardown or
-# teardown_file with lab_down_check, which also fails the test when a
-# daemon died or a sanitizer reported something.
+# Labs are real network namespaces.  A test file names each lab it makes
+# with lab_name (unique on this machine); this file then looks after them:
+#
+#   - after every test, health_check fails that test if a daemon of any of
+#     the file's labs died, holds a sanitizer report in its log, or (for a
+#     lab taken down during the test) had to be killed for ignoring
+#     SIGTERM; hoplab keeps the logs of every lab taken down in
+#     HOPLAB_LOG_ARCHIVE, so a test that takes its own lab down, or brings
+#     it up again, is checked too;
+#   - after the last test, every lab still up is taken down and checked.
+#
+# So a test file must not define setup, teardown or teardown_file (the
+# test runner refuses files that do); it defines test_setup, test_teardown
+# or file_teardown instead, which are called from here.  A test that breaks
+# a daemon on purpose says so with expect_unhealthy LAB.
 
 load /usr/lib/bats/bats-support/load.bash
 load /usr/lib/bats/bats-assert/load.bash
 
-REPO_ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HOPLAB=$REPO_ROOT/netns-lab/hoplab
 HOPLAB_BIN_DIR=${HOPLAB_BIN:-$REPO_ROOT/bin}
 HOPCTL=$HOPLAB_BIN_DIR/hopctl
 HOPLAB_RUN_ROOT=${HOPLAB_RUN_DIR:-/run/hoplab}
 export HOPLAB HOPCTL HOPLAB_RUN_ROOT
 
+# Whatever the caller's environment says, a sanitizer report goes to the
+# daemon's log, ends the daemon, and leaks are looked for at exit (options
+# later in the string win).
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1:halt_on_error=1:abort_on_error=0:log_path=stderr"
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}log_path=stderr"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}halt_on_error=1:print_stacktrace=1:log_path=stderr"
+
+# The file's own bookkeeping: the labs it made, those allowed to be
+# unhealthy, the problems already reported, and the logs hoplab keeps.
+HEALTH_DIR=$BATS_FILE_TMPDIR/health
+export HOPLAB_LOG_ARCHIVE=$HEALTH_DIR/archive
+mkdir -p "$HOPLAB_LOG_ARCHIVE"
+touch "$HEALTH_DIR/labs" "$HEALTH_DIR/exempt" "$HEALTH_DIR/reported"
+
+SANITIZER_RE='ERROR: (Address|Leak|Memory|Thread)Sanitizer|runtime error:|SUMMARY: [A-Za-z]+Sanitizer'
+
 # lab_name PREFIX: print a lab name that no lab on this machine uses yet:
 # PREFIX (cut to 6 characters, lower case letters, digits, '_', '-') and
-# six random hex digits, 12 characters at most as hoplab requires.
+# six random hex digits, 12 characters at most as hoplab requires.  The
+# lab is then watched by health_check and taken down after the file.
 lab_name() {
 	local prefix=${1:0:6} name
 	[[ $prefix =~ ^[a-z0-9][a-z0-9_-]*$ ]] || {
@@ -30,7 +58,14 @@ lab_name() {
 		[[ ! -e $HOPLAB_RUN_ROOT/$name ]] &&
 			! ip netns list 2>/dev/null | grep -q "^$name-" && break
 	done
+	printf '%s %s\n' "$name" "$HOPLAB_RUN_ROOT" >>"$HEALTH_DIR/labs"
 	printf '%s\n' "$name"
+}
+
+# expect_unhealthy LAB: LAB's daemons are broken on purpose (killed,
+# stopped, stand-ins that misbehave); health_check leaves it alone.
+expect_unhealthy() {
+	printf '%s\n' "$1" >>"$HEALTH_DIR/exempt"
 }
 
 # lab_up FILE: bring FILE's lab up; fail the test (showing hoplab's
@@ -44,39 +79,145 @@ lab_up() {
 	fi
 }
 
-# _sanitizer_reports DIR: print the names of logs in DIR that hold a
-# sanitizer report.
-_sanitizer_reports() {
-	grep -lE 'AddressSanitizer|LeakSanitizer|runtime error:|UndefinedBehaviorSanitizer' \
-		"$1"/*.log 2>/dev/null || true
+# lab_down LAB: take LAB down (hoplab keeps its logs for health_check);
+# return 1, showing why, when hoplab fails or warns.
+lab_down() {
+	local lab=$1 root out
+	root=$(_lab_root "$lab")
+	if ! out=$(HOPLAB_RUN_DIR=$root "$HOPLAB" down "$lab" 2>&1) ||
+		grep -q '^hoplab: ' <<<"$out"; then
+		printf 'lab_down: hoplab down %s:\n%s\n' "$lab" "$out" >&2
+		return 1
+	fi
 }
 
-# lab_down_check LAB: for teardown/teardown_file.  Notes the daemons that
-# are dead, takes the lab down saving its logs (after the daemons have
-# exited, so leak reports are in them), and returns 1, showing log tails,
-# if a daemon had died or any log holds a sanitizer report.  The lab is
-# removed whatever the checks find.
+# lab_down_check LAB: take LAB down and check its daemons' health.
 lab_down_check() {
-	local lab=$1 logs dead log rc=0
-	local -a bad
-	logs=${BATS_FILE_TMPDIR:-${BATS_RUN_TMPDIR:-/tmp}}/logs-$lab
-	rm -rf -- "$logs"
-	dead=$("$HOPLAB" status "$lab" 2>/dev/null | awk '$4 == "dead" { print $1 }') || true
-	if ! "$HOPLAB" down --save-logs "$logs" "$lab" >/dev/null; then
-		echo "lab_down_check: hoplab down $lab failed" >&2
-		rc=1
+	local rc=0
+	lab_down "$1" || rc=1
+	health_check || rc=1
+	return "$rc"
+}
+
+_lab_root() {
+	awk -v l="$1" '$1 == l { r = $2 } END { print (r == "" ? ENVIRON["HOPLAB_RUN_ROOT"] : r) }' \
+		"$HEALTH_DIR/labs"
+}
+
+_pid_in() {
+	local pid=-
+	[[ -r $1 ]] && read -r pid <"$1"
+	printf '%s\n' "${pid:--}"
+}
+
+_exempt() { grep -qxF -- "$1" "$HEALTH_DIR/exempt"; }
+
+# _report KEY MESSAGE: print MESSAGE once per KEY for the whole file, so a
+# daemon that died fails the test during which it died, not every later one.
+_report() {
+	grep -qxF -- "$1" "$HEALTH_DIR/reported" && return 1
+	printf '%s\n' "$1" >>"$HEALTH_DIR/reported"
+	printf 'health_check: %s\n' "$2" >&2
+}
+
+# _log_tail FILE N: the last N lines of FILE, indented.
+_log_tail() {
+	tail -n "$2" -- "$1" 2>/dev/null | sed 's/^/    /' >&2
+}
+
+# health_check: return 1, saying what is wrong, if since the last check a
+# daemon of one of the file's labs died or wrote a sanitizer report, or a
+# lab was taken down with a dead daemon, a daemon that had to be killed, or
+# a sanitizer report in a log.
+health_check() {
+	local rc=0 lab root dir node kind state status entry what pid log report
+	while read -r lab root; do
+		_exempt "$lab" && continue
+		dir=$root/$lab
+		[[ -r $dir/nodes ]] || continue
+		status=$(HOPLAB_RUN_DIR=$root "$HOPLAB" status "$lab" 2>/dev/null) || true
+		while read -r node kind; do
+			case $kind in switch | router | host) ;; *) continue ;; esac
+			state=$(awk -v n="$node" '$1 == n { print $4 }' <<<"$status")
+			log=$dir/$node.log
+			if [[ $state != alive ]]; then
+				_report "dead $lab $node $(_pid_in "$dir/$node.pid")" \
+					"daemon of node $lab/$node is not running ($state); last lines of its log:" &&
+					{
+						_log_tail "$log" 30
+						rc=1
+					}
+			fi
+			if report=$(grep -m1 -E "$SANITIZER_RE" "$log" 2>/dev/null); then
+				_report "sanitizer $lab $node $report" \
+					"sanitizer report in the log of $lab/$node:" &&
+					{
+						_log_tail "$log" 40
+						rc=1
+					}
+			fi
+		done <"$dir/nodes"
+	done <"$HEALTH_DIR/labs"
+
+	for entry in "$HOPLAB_LOG_ARCHIVE"/*/; do
+		entry=${entry%/}
+		[[ -d $entry && ! -e $entry/.checked ]] || continue
+		: >"$entry/.checked"
+		lab=${entry##*/}
+		lab=${lab%.*}
+		_exempt "$lab" && continue
+		while read -r what node pid; do
+			# A death health_check saw while the lab was up is not
+			# reported twice.
+			[[ $what == dead ]] && grep -qxF -- "dead $lab $node $pid" "$HEALTH_DIR/reported" &&
+				continue
+			echo "health_check: lab $lab was taken down with the daemon of node $node $what; last lines of its log:" >&2
+			_log_tail "$entry/$node.log" 30
+			rc=1
+		done <"$entry/down"
+		while read -r node kind; do
+			log=$entry/$node.log
+			if report=$(grep -m1 -E "$SANITIZER_RE" "$log" 2>/dev/null); then
+				_report "sanitizer $lab $node $report" \
+					"sanitizer report in the log of $lab/$node:" &&
+					{
+						_log_tail "$log" 40
+						rc=1
+					}
+			fi
+		done < <(cat "$entry/nodes" 2>/dev/null)
+	done
+	return "$rc"
+}
+
+# The hooks bats calls.  Test files extend them with test_setup,
+# test_teardown and file_teardown.
+setup() {
+	if declare -F test_setup >/dev/null; then
+		test_setup
 	fi
-	for log in $dead; do
-		echo "lab_down_check: daemon of node $lab/$log had died; last lines of its log:" >&2
-		tail -n 30 -- "$logs/$log.log" 2>/dev/null | sed 's/^/    /' >&2
-		rc=1
-	done
-	mapfile -t bad < <(_sanitizer_reports "$logs")
-	for log in "${bad[@]}"; do
-		echo "lab_down_check: sanitizer report in $log:" >&2
-		tail -n 40 -- "$log" | sed 's/^/    /' >&2
-		rc=1
-	done
+}
+
+teardown() {
+	local rc=0
+	if declare -F test_teardown >/dev/null; then
+		test_teardown || rc=1
+	fi
+	health_check || rc=1
+	return "$rc"
+}
+
+teardown_file() {
+	local rc=0 lab root
+	if declare -F file_teardown >/dev/null; then
+		file_teardown || rc=1
+	fi
+	while read -r lab root; do
+		if [[ -e $root/$lab ]] || ip netns list 2>/dev/null | grep -q "^$lab-"; then
+			lab_down "$lab" || rc=1
+		fi
+	done <"$HEALTH_DIR/labs"
+	health_check || rc=1
 	return "$rc"
 }
 
@@ -88,7 +229,8 @@ _now_us() {
 
 # wait_until TIMEOUT_S CMD...: run CMD every 0.1 s until it succeeds (return
 # 0) or TIMEOUT_S seconds (fractions allowed) have passed (return 1, saying
-# what was waited for).
+# what was waited for).  CMD is run anew each time: pass a command or a
+# function, never a value computed once by $(...).
 wait_until() {
 	local timeout=$1 deadline
 	shift

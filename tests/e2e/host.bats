@@ -58,13 +58,6 @@ EOF2
 	lab_up "$BATS_FILE_TMPDIR/rt.lab"
 }
 
-teardown_file() {
-	local rc=0
-	lab_down_check "$SEG" || rc=1
-	lab_down_check "$RT" || rc=1
-	return "$rc"
-}
-
 # in NODE CMD...: run CMD in a linux node of lab $LAB.
 in_seg() { ip netns exec "$SEG-$1" "${@:2}"; }
 in_rt() { ip netns exec "$RT-$1" "${@:2}"; }

@@ -52,15 +52,17 @@ EOF
 	export FAKEBIN
 }
 
-setup() {
+test_setup() {
 	LABS=()
 	FOREIGN_NS=()
 }
 
-teardown() {
+# Each test's labs are taken down after it (helpers' health_check then
+# looks at their logs).
+test_teardown() {
 	local lab ns rc=0
 	for lab in "${LABS[@]}"; do
-		lab_down_check "$lab" || rc=1
+		lab_down "$lab" || rc=1
 	done
 	for ns in "${FOREIGN_NS[@]}"; do
 		ip netns del "$ns" 2>/dev/null || true
@@ -76,6 +78,8 @@ new_lab() {
 	LABS+=("$name")
 	printf -v "$1" '%s' "$name"
 }
+
+ns_has_procs() { [[ -n $(ip netns pids "$1") ]]; }
 
 # lab_absent LAB: no namespace, no run dir, no veth pointing at the lab.
 lab_absent() {
@@ -445,7 +449,7 @@ EOF
 	write_two_linux "$file" "$lab"
 	lab_up "$file"
 	local -a pids
-	wait_until 5 test -n "$(ip netns pids "$lab-a")"
+	wait_until 5 ns_has_procs "$lab-a"
 	mapfile -t pids < <(ip netns pids "$lab-a")
 
 	run "$HOPLAB" down "$lab"
@@ -489,7 +493,7 @@ EOF
 	write_two_linux "$file" "$lab"
 	lab_up "$file"
 	local old
-	wait_until 5 test -n "$(ip netns pids "$lab-a")"
+	wait_until 5 ns_has_procs "$lab-a"
 	old=$(ip netns pids "$lab-a")
 
 	run "$HOPLAB" up "$file"
@@ -502,6 +506,7 @@ EOF
 }
 
 @test "two labs side by side, same addresses, isolated; exec picks the namespace" {
+	local lab1 lab2
 	new_lab lab1 lxa
 	new_lab lab2 lxb
 	write_two_linux "$BATS_TEST_TMPDIR/1.lab" "$lab1"
@@ -536,11 +541,16 @@ EOF
 	lab_absent "$lab1"
 	run "$HOPLAB" exec "$lab2/a" ping -c 1 -W 2 10.77.0.2
 	assert_success
-	# Plain NODE works when this is the only lab on the machine.
-	if [[ $(ls "$HOPLAB_RUN_ROOT") == "$lab2" ]]; then
-		run "$HOPLAB" exec b ip netns identify
-		assert_output "$lab2-b"
-	fi
+	# Plain NODE works when exactly one lab is up: here, the only one in
+	# a run root of its own.
+	local solo root=$BATS_TEST_TMPDIR/run
+	solo=$(HOPLAB_RUN_ROOT=$root lab_name lxc)
+	write_two_linux "$BATS_TEST_TMPDIR/solo.lab" "$solo"
+	HOPLAB_RUN_DIR=$root lab_up "$BATS_TEST_TMPDIR/solo.lab"
+	HOPLAB_RUN_DIR=$root run "$HOPLAB" exec b ip netns identify
+	assert_success
+	assert_output "$solo-b"
+	lab_down "$solo"
 }
 
 @test "a lab whose name is a prefix of another's leaves the other alone" {
@@ -608,6 +618,7 @@ k1 linux"
 	new_lab lab dm
 	local file=$BATS_TEST_TMPDIR/d.lab pid
 	write_daemons "$file" "$lab"
+	expect_unhealthy "$lab"
 	HOPLAB_BIN=$FAKEBIN lab_up "$file"
 	pid=$(cat "$HOPLAB_RUN_ROOT/$lab/sw1.pid")
 	kill -9 "$pid"
@@ -628,6 +639,7 @@ k1 linux"
 	new_lab lab dm
 	local file=$BATS_TEST_TMPDIR/d.lab
 	write_daemons "$file" "$lab"
+	expect_unhealthy "$lab"
 	HOPLAB_BIN=$FAKEBIN FAKE_DIE=r1 run "$HOPLAB" up "$file"
 	assert_failure 1
 	assert_output --partial "daemon of node r1 (routerd) exited during start-up"
@@ -651,36 +663,73 @@ k1 linux"
 	new_lab lab dm
 	local file=$BATS_TEST_TMPDIR/d.lab
 	write_daemons "$file" "$lab"
+	expect_unhealthy "$lab"
 	HOPLAB_BIN=$FAKEBIN FAKE_STUBBORN=sw1 lab_up "$file"
 	run "$HOPLAB" down "$lab"
 	assert_success
+	assert_line --regexp "^hoplab: daemon of node $lab/sw1 \(pid [0-9]+\) ignored SIGTERM for 3s; killed it\$"
 	lab_absent "$lab"
 	run pgrep -f "$HOPLAB_RUN_ROOT/$lab/"
 	assert_failure
 }
 
-@test "lab_down_check: reports dead daemons and sanitizer reports, and removes the lab" {
+@test "health_check: a dead daemon, a sanitizer report, a daemon killed at down fail the test, whether the lab is up or down" {
 	new_lab lab dm
 	local file=$BATS_TEST_TMPDIR/d.lab
 	write_daemons "$file" "$lab"
 	HOPLAB_BIN=$FAKEBIN lab_up "$file"
-	run lab_down_check "$lab"
+	run health_check
+	assert_success
+	run lab_down "$lab"
+	assert_success
+	run health_check
 	assert_success
 	lab_absent "$lab"
 
+	# A daemon dies while its lab is up: reported once, then again when
+	# the lab is taken down with it dead.
 	HOPLAB_BIN=$FAKEBIN lab_up "$file"
 	kill -9 "$(cat "$HOPLAB_RUN_ROOT/$lab/h1.pid")"
 	wait_until 5 sh -c "'$HOPLAB' status '$lab' | grep -Eq '^h1 .* dead$'"
-	run lab_down_check "$lab"
+	run health_check
 	assert_failure
-	assert_output --partial "daemon of node $lab/h1 had died"
+	assert_output --partial "daemon of node $lab/h1 is not running (dead)"
+	run health_check
+	assert_success
+	run lab_down "$lab"
+	assert_success
+	run health_check
+	assert_failure
+	assert_output --partial "lab $lab was taken down with the daemon of node h1 dead"
 	lab_absent "$lab"
 
+	# A report written at exit is found in the logs hoplab kept.
 	HOPLAB_BIN=$FAKEBIN FAKE_ASAN=r1 lab_up "$file"
-	run lab_down_check "$lab"
+	run lab_down "$lab"
+	assert_success
+	run health_check
 	assert_failure
+	assert_output --partial "sanitizer report in the log of $lab/r1"
 	assert_output --partial "AddressSanitizer: heap-use-after-free"
+
+	# A daemon that ignores SIGTERM: lab_down says so, health_check too.
+	HOPLAB_BIN=$FAKEBIN FAKE_STUBBORN=sw1 lab_up "$file"
+	run lab_down "$lab"
+	assert_failure
+	assert_output --partial "ignored SIGTERM"
+	run health_check
+	assert_failure
+	assert_output --partial "lab $lab was taken down with the daemon of node sw1 killed"
 	lab_absent "$lab"
+
+	# A lab brought up again over itself keeps the first one's logs.
+	HOPLAB_BIN=$FAKEBIN lab_up "$file"
+	kill -9 "$(cat "$HOPLAB_RUN_ROOT/$lab/r1.pid")"
+	wait_until 5 sh -c "'$HOPLAB' status '$lab' | grep -Eq '^r1 .* dead$'"
+	HOPLAB_BIN=$FAKEBIN lab_up "$file"
+	run health_check
+	assert_failure
+	assert_output --partial "lab $lab was taken down with the daemon of node r1 dead"
 }
 
 @test "wait_until: succeeds as soon as the command does, fails at the deadline" {
@@ -704,6 +753,7 @@ k1 linux"
 	lab_up "$file"
 	wait_until 10 "$HOPLAB" exec "$lab/h1" ping -c 1 -W 1 10.0.0.2
 
+	expect_unhealthy "$lab"
 	kill -9 "$(cat "$HOPLAB_RUN_ROOT/$lab/sw1.pid")"
 	wait_until 5 sh -c "'$HOPLAB' status '$lab' | grep -Eq '^sw1 .* dead$'"
 
