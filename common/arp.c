@@ -473,12 +473,14 @@ arp_cache_input(struct arp_cache *c, struct port *port, const uint8_t *buf,
 		c->stats[ARP_STAT_arp_own_address]++;
 		return;
 	}
-	if (!c->ops.on_link(c->arg, port, m.spa)) {
+	/* An address outside the port's subnets is on the link all the same
+	 * when the owner asked for it there (a route to the port itself). */
+	e = arp_lookup(c, port, m.spa);
+	if (!e && !c->ops.on_link(c->arg, port, m.spa)) {
 		c->stats[ARP_STAT_arp_off_subnet]++;
 		return;
 	}
 	ev.mac = m.sha;
-	e = arp_lookup(c, port, m.spa);
 	if (m.op == ARP_OP_REPLY) {
 		if (e)
 			arp_fsm_run(c, e, ARP_EV_reply, &ev);

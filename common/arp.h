@@ -21,8 +21,10 @@
  *               goes.
  *
  * The cache never learns from a broadcast, multicast or zero sender MAC,
- * from a sender outside the owner's subnets on that port (ops->on_link),
- * or from a sender that claims one of the owner's own addresses.
+ * from a sender outside the owner's subnets on that port (ops->on_link)
+ * unless it has an entry for that sender there (the owner resolves an
+ * address through a route to the port itself), or from a sender that
+ * claims one of the owner's own addresses.
  *
  * The cache does no I/O and reads no clock: the owner passes `now` (in
  * seconds) to every call, sends frames and packets through ops, and keeps

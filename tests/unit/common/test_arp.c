@@ -308,6 +308,29 @@ test_never_learns_from_bad_senders(void **state)
 }
 
 static void
+test_resolves_off_subnet_address_it_asked_for(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t pkt[20] = {0};
+	struct arp_msg m;
+
+	/* A route to the port itself, without a gateway: the owner asks for
+	 * an address outside its subnets, and takes the answer. */
+	arp_cache_output(&f->c, &f->o.mp->port, 0xc0000201, pkt, sizeof(pkt),
+			 0);
+	m = sent_arp(f, 0);
+	assert_int_equal(m.tpa, 0xc0000201);
+	feed(f, ARP_OP_REPLY, peer_mac, 0xc0000201, MY_IP, 0.5);
+	assert_int_equal(state_of(f, 0xc0000201), ARP_S_reachable);
+	assert_int_equal(f->o.xmits, 1);
+	assert_int_equal(f->c.stats[ARP_STAT_arp_off_subnet], 0);
+	/* Another off-subnet address it never asked for is still refused. */
+	feed(f, ARP_OP_REPLY, peer_mac, 0xc0000202, MY_IP, 0.6);
+	assert_int_equal(f->c.stats[ARP_STAT_arp_off_subnet], 1);
+	assert_int_equal(state_of(f, 0xc0000202), ARP_S_none);
+}
+
+static void
 test_bounded_cache(void **state)
 {
 	struct fixture *f = *state;
@@ -375,6 +398,8 @@ main(void)
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_never_learns_from_bad_senders,
 					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_resolves_off_subnet_address_it_asked_for, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bounded_cache, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_gratuitous, setup, teardown),
