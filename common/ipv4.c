@@ -228,7 +228,10 @@ ipv4_fragment(const struct ipv4_pkt *pkt, unsigned mtu, ipv4_frag_fn fn,
 		errno = EMSGSIZE;
 		return -1;
 	}
-	if (mtu < hdr_len + 8 || mtu > 0xffff) {
+	/* Data past 65535 bytes would get offsets that wrap around to the
+	 * start of the datagram. */
+	if (mtu < hdr_len + 8 || mtu > 0xffff ||
+	    (size_t)base * 8 + pkt->payload_len > 0xffff) {
 		errno = EINVAL;
 		return -1;
 	}

@@ -148,7 +148,8 @@ typedef int (*ipv4_frag_fn)(const uint8_t *frag, size_t len, void *arg);
  * those of pkt when it is itself a fragment. A datagram that fits goes to
  * fn whole. Returns 0, the first non-zero value fn returned, or -1 with
  * errno EMSGSIZE when DF is set and it does not fit, or EINVAL when mtu
- * cannot hold a header and 8 bytes.
+ * cannot hold a header and 8 bytes or pkt's data reaches past the 65535
+ * bytes that fragment offsets can address.
  */
 int ipv4_fragment(const struct ipv4_pkt *pkt, unsigned mtu, ipv4_frag_fn fn,
 		  void *arg);

@@ -235,6 +235,26 @@ test_fragment_of_fragment_and_options(void **state)
 	}
 }
 
+/* A fragment whose data reaches past 65535 bytes is not cut again: its
+ * pieces' offsets would wrap around to the start of the datagram. */
+static void
+test_fragment_past_65535(void **state)
+{
+	static uint8_t buf[420];
+	static struct frags f;
+	struct ipv4_pkt p;
+
+	(void)state;
+	make_datagram(buf, sizeof(buf), 0x1ff0);
+	assert_int_equal(ipv4_parse(buf, sizeof(buf), &p), IPV4_ok);
+	assert_int_equal(ipv4_fragment(&p, 200, collect, &f), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(f.n, 0);
+	/* Whole, it still goes on. */
+	assert_int_equal(ipv4_fragment(&p, 500, collect, &f), 0);
+	assert_int_equal(f.n, 1);
+}
+
 int
 main(void)
 {
@@ -245,6 +265,7 @@ main(void)
 	    cmocka_unit_test(test_martians),
 	    cmocka_unit_test(test_fragment),
 	    cmocka_unit_test(test_fragment_of_fragment_and_options),
+	    cmocka_unit_test(test_fragment_past_65535),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
