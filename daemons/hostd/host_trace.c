@@ -113,6 +113,22 @@ host_trace_probe(struct host_trace *t)
 	udp_send(t->h, &t->sock, t->dst, t->dport, payload, sizeof(payload));
 }
 
+/*
+ * The first probe leaves from the loop rather than from the handler: to
+ * the host itself its answer comes back at once and may end the request,
+ * which must not happen before the handler has returned.
+ */
+static void
+host_trace_start(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct host_trace *t = w->data;
+
+	(void)loop;
+	(void)revents;
+	ev_set_cb(&t->timer, host_trace_timeout);
+	host_trace_probe(t);
+}
+
 /* The annotation traceroute prints after an unreachable's time. */
 static const char *
 host_trace_flag(uint8_t type, uint8_t code)
@@ -212,13 +228,13 @@ host_trace_cmd(struct host *h, struct ctl_req *req, int argc, char **argv)
 		free(t);
 		return ctl_fail(req, "no free port: %s", strerror(errno));
 	}
-	ev_init(&t->timer, host_trace_timeout);
+	ev_timer_init(&t->timer, host_trace_start, 0.0, 0.0);
 	t->timer.data = t;
 	ctl_set_cancel(req, host_trace_cancel, t);
 	ctl_printf(req, "traceroute to %s (%s), %d hops max, 60 byte packets",
 		   ipv4_ntoa(t->dst, ip), ip, t->max_hops);
 	t->ttl = 1;
 	host_trace_append(t, "%2d ", t->ttl);
-	host_trace_probe(t);
+	ev_timer_start(h->loop, &t->timer);
 	return CTL_ASYNC;
 }
