@@ -1,62 +1,104 @@
 /*
  * Fuzz target: hostd's whole receive path, from the Ethernet frame through
- * ARP, IPv4 validation and reassembly, ICMP and UDP to a socket. The input
- * is a sequence of frames, each a 2-byte length and the bytes, fed to a
- * host at 10.0.0.1/24 with a UDP socket on port 7; time moves on between
- * frames so that reassembly and ARP timers run.
+ * ARP, IPv4 validation and reassembly, ICMP (echo, errors to the socket
+ * they concern) and UDP to a socket. The host has 10.0.0.1/24 on eth0,
+ * 10.0.1.1/24 on eth1, a default route via 10.0.0.254, and UDP sockets on
+ * port 7 (any address) and 5000 (connected to 10.0.0.2:53).
+ *
+ * The input is a sequence of frames, each a control byte, a 2-byte length
+ * and the bytes. The control byte's bit 0 is the port the frame comes in
+ * on, bits 1-3 the repairs made to it (fuzz_pkt.h: lengths and checksums),
+ * bits 4-7 the seconds that pass after it, so that ARP and reassembly
+ * time out.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_pkt.h"
 #include "host.h"
 #include "mem_port.h"
 #include "udp.h"
+
+static uint8_t frame[PORT_FRAME_MAX];
 
 static void
 fuzz_recv(struct sock *s, uint32_t src, uint16_t sport, const uint8_t *data,
 	  size_t len)
 {
-	(void)s;
 	(void)src;
 	(void)sport;
-	(void)data;
-	(void)len;
+	if (len > UDP_PAYLOAD_MAX || (len && !data) ||
+	    s->proto != IPV4_PROTO_UDP)
+		__builtin_trap();
 }
 
-static const struct sock_ops fuzz_ops = {.recv = fuzz_recv};
+static void
+fuzz_error(struct sock *s, uint8_t type, uint8_t code, uint32_t from,
+	   uint32_t dst, uint16_t dport)
+{
+	(void)code;
+	(void)from;
+	(void)dst;
+	(void)dport;
+	if (!icmp_type_is_error(type) || s->proto != IPV4_PROTO_UDP)
+		__builtin_trap();
+}
+
+static const struct sock_ops fuzz_ops = {.recv = fuzz_recv,
+					 .error = fuzz_error};
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct host h;
-	struct sock s = {.ops = &fuzz_ops};
-	struct mem_port *mp;
+	struct sock any = {.ops = &fuzz_ops}, conn = {.ops = &fuzz_ops};
+	struct route dflt = {.gateway = 0x0a0000feu, .kind = ROUTE_static};
+	struct mem_port *mp[2];
 	char err[128];
 
 	if (host_init(&h, NULL) < 0)
 		return 0;
-	mp = mem_port_new("eth0", 1);
-	host_add_port(&h, &mp->port);
-	host_addr_add(&h, &mp->port, 0x0a000001u, 24, err, sizeof(err));
-	udp_open(&h, &s, 0, 7);
-	while (size >= 2) {
-		size_t len = (size_t)(data[0] << 8 | data[1]);
+	mp[0] = mem_port_new("eth0", 1);
+	mp[1] = mem_port_new("eth1", 2);
+	host_add_port(&h, &mp[0]->port);
+	host_add_port(&h, &mp[1]->port);
+	host_addr_add(&h, &mp[0]->port, 0x0a000001u, 24, err, sizeof(err));
+	host_addr_add(&h, &mp[1]->port, 0x0a000101u, 24, err, sizeof(err));
+	dflt.port = &mp[0]->port;
+	route_add(h.routes, &dflt);
+	udp_open(&h, &any, 0, 7);
+	udp_open(&h, &conn, 0, 5000);
+	udp_connect(&h, &conn, 0x0a000002u, 53);
+	while (size >= 3) {
+		uint8_t ctl = data[0];
+		struct mem_port *in = mp[ctl & 1];
+		size_t len = (size_t)(data[1] << 8 | data[2]);
 
-		data += 2;
-		size -= 2;
+		data += 3;
+		size -= 3;
 		if (len > size)
 			len = size;
-		host_ether_input(&h, &mp->port, data, len);
-		mem_port_clear(mp);
+		if (len > sizeof(frame))
+			len = sizeof(frame);
+		memcpy(frame, data, len);
+		fuzz_fix_frame(frame, len, (ctl >> 1) & FUZZ_FIX_ALL);
+		host_ether_input(&h, &in->port, frame, len);
 		data += len;
 		size -= len;
-		h.now += 0.9;
-		ip_reass_expire(&h.reass, h.now);
-		arp_cache_expire(&h.arp, h.now);
+		if (ctl >> 4) {
+			/* Time moves on: the timers that fell due run. */
+			h.now += ctl >> 4;
+			ip_reass_expire(&h.reass, h.now);
+			arp_cache_expire(&h.arp, h.now);
+		}
+		mem_port_clear(mp[0]);
+		mem_port_clear(mp[1]);
 	}
-	udp_close(&h, &s);
+	udp_close(&h, &conn);
+	udp_close(&h, &any);
 	host_destroy(&h);
-	mem_port_free(mp);
+	mem_port_free(mp[0]);
+	mem_port_free(mp[1]);
 	return 0;
 }

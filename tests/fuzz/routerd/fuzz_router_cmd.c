@@ -1,43 +1,79 @@
 /*
- * Fuzz target: routerd's control commands (addresses, routes, the show
- * commands) through the real dispatcher and handlers, on a router with two
- * in-memory ports.
+ * Fuzz target: routerd's control commands through the real dispatcher and
+ * handlers, each line of the input a request of its own client, ping
+ * included. Each input gets a fresh router with 10.0.1.1/24 on eth0,
+ * 10.0.2.1/24 on eth1, 10.3.0.0/16 via 10.0.2.2 and that neighbour in its
+ * ARP cache; what it sends goes to memory.
  */
 #include <stdlib.h>
 
+#include "capture.h"
 #include "fuzz_ctl.h"
+#include "log.h"
 #include "mem_port.h"
 #include "router_cmd.h"
 
 static struct routerd rd;
 static struct mem_port *ports[2];
+static int fds;
 
 static void
 fuzz_setup(void)
 {
-	char err[256];
-
+	log_init("fuzz", LOG_LVL_ERR);
 	rd.loop = EV_DEFAULT;
+	rd.opts.name = "fuzz";
+	snprintf(rd.opts.capture_dir, sizeof(rd.opts.capture_dir), "%s/capture",
+		 fuzz_ctl_dir());
+	fds = fuzz_ctl_open_fds();
+}
+
+static void
+fuzz_router_up(void)
+{
+	static const uint8_t nh_mac[ETHER_ADDR_LEN] = {2, 0, 0, 0, 2, 2};
+	uint8_t frame[ETHER_MIN_FRAME];
+	char err[128];
+
 	if (router_init(&rd.r, rd.loop) < 0)
 		abort();
 	for (int i = 0; i < 2; i++) {
-		ports[i] = mem_port_new(i ? "eth1" : "eth0", (uint8_t)i);
+		ports[i] = mem_port_new(i ? "eth1" : "eth0", (uint8_t)(i + 1));
 		router_add_port(&rd.r, &ports[i]->port);
 	}
-	rd.opts.name = "fuzz";
-	rd.ctl = fuzz_ctl_server(router_cmds, router_ncmds, &rd);
-	if (ctl_exec(rd.ctl, "addr add eth0 10.0.1.1/24", 25, err,
-		     sizeof(err)) < 0)
+	if (router_addr_add(&rd.r, &ports[0]->port, 0x0a000101u, 24, err,
+			    sizeof(err)) < 0 ||
+	    router_addr_add(&rd.r, &ports[1]->port, 0x0a000201u, 24, err,
+			    sizeof(err)) < 0 ||
+	    router_route_add(&rd.r, 0x0a030000u, 16, 0x0a000202u, NULL, err,
+			     sizeof(err)) < 0)
 		abort();
+	arp_build(frame, ether_broadcast, ARP_OP_REQUEST, nh_mac, 0x0a000202u,
+		  NULL, 0x0a000201u);
+	router_input(&rd.r, &ports[1]->port, frame, sizeof(frame),
+		     router_now(&rd.r));
+}
+
+static void
+fuzz_router_down(void)
+{
+	/* Every ping was cancelled or ended with its client. */
+	if (rd.r.npings)
+		__builtin_trap();
+	router_destroy(&rd.r);
+	for (int i = 0; i < 2; i++)
+		mem_port_free(ports[i]);
+	if (fuzz_ctl_open_fds() > fds)
+		__builtin_trap();
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (!rd.ctl)
+	if (!rd.loop)
 		fuzz_setup();
-	fuzz_ctl_lines(rd.ctl, data, size);
-	for (int i = 0; i < 2; i++)
-		mem_port_clear(ports[i]);
+	fuzz_router_up();
+	fuzz_ctl_run(router_cmds, router_ncmds, &rd, data, size);
+	fuzz_router_down();
 	return 0;
 }

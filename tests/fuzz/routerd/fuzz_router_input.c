@@ -2,16 +2,24 @@
  * Fuzz target: routerd's whole receive path, from the Ethernet frame
  * through ARP, IPv4 validation, forwarding (TTL, route lookup, next-hop
  * resolution, fragmentation), ICMP errors, and local delivery with
- * reassembly. The input is a sequence of frames, each a port byte, a 2-byte
- * length and the bytes, fed to a router on 10.0.1.1/24 and 10.0.2.1/24 with
- * a static route behind 10.0.2.2; time moves on between frames so that the
- * ARP and reassembly timers run.
+ * reassembly, on a router with 10.0.1.1/24 on eth0, 10.0.2.1/24 on eth1
+ * (MTU 576) and 10.3.0.0/16 via 10.0.2.2.
+ *
+ * The input is a sequence of frames, each a control byte, a 2-byte length
+ * and the bytes. The control byte's bit 0 is the port the frame comes in
+ * on, bits 1-3 the repairs made to it (fuzz_pkt.h: lengths and checksums),
+ * bits 4-7 the seconds that pass after it, so that ARP and reassembly
+ * time out.
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "fuzz_pkt.h"
 #include "mem_port.h"
 #include "router.h"
+
+static uint8_t frame[PORT_FRAME_MAX];
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -32,21 +40,29 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	router_route_add(&r, 0x0a030000u, 16, 0x0a000202u, NULL, err,
 			 sizeof(err));
 	while (size >= 3) {
-		struct mem_port *in = mp[data[0] & 1];
+		uint8_t ctl = data[0];
+		struct mem_port *in = mp[ctl & 1];
 		size_t len = (size_t)(data[1] << 8 | data[2]);
 
 		data += 3;
 		size -= 3;
 		if (len > size)
 			len = size;
-		router_input(&r, &in->port, data, len, r.clock);
-		mem_port_clear(mp[0]);
-		mem_port_clear(mp[1]);
+		if (len > sizeof(frame))
+			len = sizeof(frame);
+		memcpy(frame, data, len);
+		fuzz_fix_frame(frame, len, (ctl >> 1) & FUZZ_FIX_ALL);
+		router_input(&r, &in->port, frame, len, r.clock);
 		data += len;
 		size -= len;
-		r.clock += 0.9;
-		ip_reass_expire(&r.reass, r.clock);
-		arp_cache_expire(&r.arp, r.clock);
+		if (ctl >> 4) {
+			/* Time moves on: the timers that fell due run. */
+			r.clock += ctl >> 4;
+			ip_reass_expire(&r.reass, r.clock);
+			arp_cache_expire(&r.arp, r.clock);
+		}
+		mem_port_clear(mp[0]);
+		mem_port_clear(mp[1]);
 	}
 	router_destroy(&r);
 	mem_port_free(mp[0]);

@@ -1,0 +1,850 @@
+#!/usr/bin/env python3
+"""Writes the seed corpus of every fuzz target into tests/fuzz/corpus/.
+
+    tests/fuzz/gen_corpus.py [CORPUS_DIR]
+
+Each target gets valid inputs of every kind its code handles, in the
+target's own input format (described at the top of each tests/fuzz/*/fuzz_*.c),
+so that fuzzing starts deep in the code rather than at its first check.
+Seeds are named seed-* and regression inputs regress-*; both are rewritten
+on every run, and files with other names (those a fuzzer added with -merge)
+are left alone. Only the Python standard library is used, and the output is
+the same on every run.
+"""
+
+import os
+import struct
+import sys
+
+# --- packets ----------------------------------------------------------------
+
+
+def mac(s):
+    return bytes(int(x, 16) for x in s.split(":"))
+
+
+def ip(s):
+    return bytes(int(x) for x in s.split("."))
+
+
+BCAST = mac("ff:ff:ff:ff:ff:ff")
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def eth(dst, src, etype, payload, vlan=None):
+    hdr = dst + src
+    if vlan is not None:
+        hdr += struct.pack("!HH", 0x8100, vlan)
+    frame = hdr + struct.pack("!H", etype) + payload
+    return frame + b"\0" * (60 - len(frame)) if len(frame) < 60 else frame
+
+
+def ipv4(src, dst, proto, payload, ttl=64, ident=1, frag=0, tos=0,
+         options=b"", total=None, good=True):
+    ihl = 5 + len(options) // 4
+    length = total if total is not None else ihl * 4 + len(payload)
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, tos, length, ident, frag,
+                      ttl, proto, 0, ip(src), ip(dst)) + options
+    check = csum(hdr) if good else 0x1234
+    hdr = hdr[:10] + struct.pack("!H", check) + hdr[12:]
+    return hdr + payload
+
+
+def icmp(itype, code, rest, body=b""):
+    msg = struct.pack("!BBH", itype, code, 0) + rest + body
+    return msg[:2] + struct.pack("!H", csum(msg)) + msg[4:]
+
+
+def echo(ident, seq, data=b"abcdefgh" * 7, reply=False):
+    return icmp(0 if reply else 8, 0, struct.pack("!HH", ident, seq), data)
+
+
+def icmp_error(itype, code, quoted, mtu=0):
+    return icmp(itype, code, struct.pack("!HH", 0, mtu), quoted)
+
+
+def udp(src, dst, sport, dport, data, check=True):
+    length = 8 + len(data)
+    hdr = struct.pack("!HHHH", sport, dport, length, 0)
+    if check:
+        pseudo = ip(src) + ip(dst) + struct.pack("!BBH", 0, 17, length)
+        c = csum(pseudo + hdr + data) or 0xFFFF
+        hdr = hdr[:6] + struct.pack("!H", c)
+    return hdr + data
+
+
+def arp(op, sha, spa, tha, tpa):
+    return struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, op, sha, ip(spa),
+                       tha, ip(tpa))
+
+
+def fragments(datagram, sizes):
+    """Cuts a datagram (20-byte header) into fragments of the payload sizes
+    given; the last takes the rest."""
+    hdr, payload = datagram[:20], datagram[20:]
+    src, dst = hdr[12:16], hdr[16:20]
+    ident, ttl, proto = struct.unpack("!H", hdr[4:6])[0], hdr[8], hdr[9]
+    out, off = [], 0
+    for i, size in enumerate(sizes + [len(payload)]):
+        chunk = payload[off:off + size]
+        more = off + len(chunk) < len(payload)
+        out.append(raw_ipv4(src, dst, proto, chunk, ttl, ident,
+                            (0x2000 if more else 0) | off // 8))
+        off += len(chunk)
+        if not more:
+            break
+    return out
+
+
+def raw_ipv4(src, dst, proto, payload, ttl, ident, frag):
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), ident,
+                      frag, ttl, proto, 0, src, dst)
+    hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
+    return hdr + payload
+
+
+def record(ctl, frame):
+    """A frame as the input targets read it: control byte, length, bytes."""
+    return bytes([ctl]) + struct.pack("!H", len(frame)) + frame
+
+
+# --- the targets ------------------------------------------------------------
+
+corpus = {}
+
+
+def seed(target, name, data):
+    if isinstance(data, str):
+        data = data.encode()
+    corpus.setdefault(target, {})[name] = data
+
+
+def gen_ether():
+    a, b = mac("02:00:00:00:00:0a"), mac("02:00:00:00:00:0b")
+    dg = ipv4("10.0.0.1", "10.0.0.2", 17, udp("10.0.0.1", "10.0.0.2", 1, 2,
+                                               b"x"))
+    seed("fuzz_ether", "seed-ipv4", eth(b, a, 0x0800, dg))
+    seed("fuzz_ether", "seed-arp", eth(BCAST, a, 0x0806,
+                                       arp(1, a, "10.0.0.1", bytes(6),
+                                           "10.0.0.2")))
+    seed("fuzz_ether", "seed-vlan", eth(b, a, 0x0800, dg, vlan=5))
+    seed("fuzz_ether", "seed-8023-length", b + a + struct.pack("!H", 46) +
+         bytes(46))
+    seed("fuzz_ether", "seed-truncated", b + a[:3])
+    seed("fuzz_ether", "seed-vlan-truncated", b + a + b"\x81\x00\x00")
+    seed("fuzz_ether", "seed-ipv6", eth(b, a, 0x86DD, bytes(40)))
+
+
+def gen_arp():
+    us = mac("02:00:00:00:00:01")
+    peer = mac("02:00:00:00:00:02")
+    other = mac("02:00:00:00:00:03")
+
+    def rec(ctl, pkt):
+        return bytes([ctl]) + pkt
+
+    def out(host, wait=0):
+        # An output record: the bytes after the control byte are the packet.
+        return bytes([0x80 | wait << 4 | host]) + bytes(28)
+
+    req = arp(1, peer, "10.0.0.2", bytes(6), "10.0.0.1")
+    rep5 = arp(2, other, "10.0.0.5", us, "10.0.0.1")
+    seed("fuzz_arp", "seed-request-for-us", rec(0, req))
+    seed("fuzz_arp", "seed-resolve-then-reply",
+         out(5) + rec(0, rep5) + out(5))
+    seed("fuzz_arp", "seed-resolve-fails",
+         out(6) + out(6) + rec(0x20, req) + rec(0x20, req) + rec(0x20, req) +
+         rec(0x20, req))
+    seed("fuzz_arp", "seed-stale-probe",
+         out(5) + rec(0, rep5) + rec(0x70, req) + rec(0x70, req) +
+         rec(0x70, req) + out(5) + rec(0x20, req) + rec(0x20, req) +
+         rec(0x70, req) + rec(0x70, req) + rec(0x70, req) + rec(0x70, req) +
+         rec(0x70, req))
+    seed("fuzz_arp", "seed-queue-overflow", out(7) * 4 + rec(0, arp(
+        2, other, "10.0.0.7", us, "10.0.0.1")))
+    seed("fuzz_arp", "seed-cache-full",
+         b"".join(out(h) for h in range(1, 16)))
+    seed("fuzz_arp", "seed-gratuitous",
+         rec(0, arp(1, peer, "10.0.0.2", bytes(6), "10.0.0.2")))
+    seed("fuzz_arp", "seed-unsolicited-reply",
+         rec(0, arp(2, peer, "10.0.0.2", us, "10.0.0.1")))
+    seed("fuzz_arp", "seed-not-for-us",
+         rec(0, arp(1, peer, "10.0.0.2", bytes(6), "10.0.0.9")))
+    seed("fuzz_arp", "seed-bad-sender-mac",
+         rec(0, arp(1, BCAST, "10.0.0.2", bytes(6), "10.0.0.1")))
+    seed("fuzz_arp", "seed-off-subnet",
+         rec(0, arp(1, peer, "192.0.2.2", bytes(6), "10.0.0.1")))
+    seed("fuzz_arp", "seed-own-address",
+         rec(0, arp(1, peer, "10.0.0.1", bytes(6), "10.0.0.1")))
+    seed("fuzz_arp", "seed-bad-format",
+         rec(0, struct.pack("!HHBBH", 6, 0x0800, 6, 4, 1) + bytes(20)) +
+         rec(0, struct.pack("!HHBBH", 1, 0x86DD, 6, 4, 1) + bytes(20)) +
+         rec(0, struct.pack("!HHBBH", 1, 0x0800, 6, 4, 9) + bytes(20)) +
+         rec(0, req[:20]))
+
+
+def gen_ctl_parse():
+    for name, line in [
+        ("show-ports", "show ports"),
+        ("flush-mac-port", "flush mac p1"),
+        ("set-aging", "set aging 10"),
+        ("blanks", " \tshow \t mac\t "),
+        ("unknown", "show nothing here"),
+        ("utf8", "flush mac caf\u00e9\u2603\U0001F600"),
+        ("bad-utf8", b"show \xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80 \xe0\x80"),
+        ("control", b"show\x01mac\x7f"),
+        ("too-many-words", " ".join(["w"] * 70)),
+        ("empty", ""),
+    ]:
+        seed("fuzz_ctl_parse", "seed-" + name, line)
+
+
+def gen_icmp():
+    q = ipv4("10.0.0.1", "10.0.0.2", 17, udp("10.0.0.1", "10.0.0.2", 1000,
+                                              33434, bytes(32)))
+    cases = [
+        ("echo-request", ipv4("10.0.0.2", "10.0.0.1", 1, echo(7, 1))),
+        ("echo-reply", ipv4("10.0.0.2", "10.0.0.1", 1, echo(7, 1,
+                                                            reply=True))),
+        ("echo-empty", ipv4("10.0.0.2", "10.0.0.1", 1, echo(7, 2, b""))),
+        ("port-unreachable", ipv4("10.0.0.2", "10.0.0.1", 1,
+                                  icmp_error(3, 3, q[:28]))),
+        ("frag-needed", ipv4("10.0.0.2", "10.0.0.1", 1,
+                             icmp_error(3, 4, q[:28], 576))),
+        ("time-exceeded", ipv4("10.0.0.2", "10.0.0.1", 1,
+                               icmp_error(11, 0, q[:28]))),
+        ("reassembly-exceeded", ipv4("10.0.0.2", "10.0.0.1", 1,
+                                     icmp_error(11, 1, q[:28]))),
+        ("unreachable-bad-code", ipv4("10.0.0.2", "10.0.0.1", 1,
+                                      icmp_error(3, 20, q[:28]))),
+        ("redirect", ipv4("10.0.0.2", "10.0.0.1", 1,
+                          icmp_error(5, 1, q[:28]))),
+        ("source-quench", ipv4("10.0.0.2", "10.0.0.1", 1,
+                               icmp_error(4, 0, q[:28]))),
+        ("param-problem", ipv4("10.0.0.2", "10.0.0.1", 1,
+                               icmp_error(12, 0, q[:28]))),
+        ("timestamp", ipv4("10.0.0.2", "10.0.0.1", 1,
+                           icmp(13, 0, bytes(4), bytes(12)))),
+        ("udp", q),
+        ("tcp", ipv4("10.0.0.2", "10.0.0.1", 6, bytes(20))),
+        ("big-udp", ipv4("10.0.0.2", "10.0.0.1", 17,
+                         udp("10.0.0.2", "10.0.0.1", 1, 2, bytes(1200)))),
+        ("later-fragment", ipv4("10.0.0.2", "10.0.0.1", 17, bytes(16),
+                                frag=0x2002)),
+        ("to-broadcast", ipv4("10.0.0.2", "255.255.255.255", 1, echo(7, 1))),
+        ("to-multicast", ipv4("10.0.0.2", "224.0.0.1", 1, echo(7, 1))),
+        ("from-loopback", ipv4("127.0.0.1", "10.0.0.1", 1, echo(7, 1))),
+        ("options", ipv4("10.0.0.2", "10.0.0.1", 1, echo(7, 1),
+                         options=b"\x07\x07\x04" + bytes(4) + b"\x00")),
+        ("bad-icmp-checksum", ipv4("10.0.0.2", "10.0.0.1", 1,
+                                   b"\x08\x00\x12\x34" + bytes(12))),
+        ("icmp-truncated", ipv4("10.0.0.2", "10.0.0.1", 1, b"\x08\x00")),
+    ]
+    for name, dg in cases:
+        seed("fuzz_icmp", "seed-" + name, bytes([0]) + dg)
+    # Broken on purpose: the repair bits mend them, one way or another.
+    seed("fuzz_icmp", "seed-repair-ip",
+         bytes([0x03]) + ipv4("10.0.0.2", "10.0.0.1", 1, echo(7, 3),
+                              total=9999, good=False))
+    seed("fuzz_icmp", "seed-repair-all",
+         bytes([0x07]) + ipv4("10.0.0.2", "10.0.0.1", 1,
+                              b"\x08\x00\x00\x00" + bytes(20), good=False))
+    # Every error kind the target builds (flag bits 5-7), and the link
+    # multicast bit (3).
+    for kind in range(8):
+        seed("fuzz_icmp", "seed-build-error-%d" % kind,
+             bytes([kind << 5 | 0x08 * (kind & 1)]) + q)
+
+
+def gen_ipv4():
+    def put(name, flags, mtu_sel, dg):
+        seed("fuzz_ipv4", "seed-" + name, bytes([flags, mtu_sel]) + dg)
+
+    big = udp("10.0.0.1", "10.0.0.2", 1, 2, bytes(range(256)) * 5)
+    put("fits", 0, 200, ipv4("10.0.0.1", "10.0.0.2", 17, udp(
+        "10.0.0.1", "10.0.0.2", 1, 2, b"hello")))
+    put("fragment-576", 0, 63, ipv4("10.0.0.1", "10.0.0.2", 17, big))
+    put("fragment-68", 0, 0, ipv4("10.0.0.1", "10.0.0.2", 17, big[:300]))
+    put("fragment-odd-payload", 0, 10, ipv4("10.0.0.1", "10.0.0.2", 17,
+                                            bytes(301)))
+    put("df-too-big", 0, 63, ipv4("10.0.0.1", "10.0.0.2", 17, big,
+                                  frag=0x4000))
+    # Options: loose source route (copied), record route (not), NOP, EOL.
+    opts = (b"\x83\x07\x04" + ip("10.9.9.9") + b"\x01" +
+            b"\x07\x07\x04" + bytes(4) + b"\x00")
+    put("options-copied", 0, 20, ipv4("10.0.0.1", "10.0.0.2", 17,
+                                      bytes(400), options=opts))
+    put("options-malformed", 0, 20, ipv4("10.0.0.1", "10.0.0.2", 17,
+                                         bytes(400),
+                                         options=b"\x83\x30\x00\x00"))
+    put("options-max-mtu-68", 0, 0, ipv4("10.0.0.1", "10.0.0.2", 17,
+                                         bytes(100), options=bytes(40)))
+    put("refragment-first", 0, 10, ipv4("10.0.0.1", "10.0.0.2", 17,
+                                        bytes(400), frag=0x2000))
+    put("refragment-middle", 0, 10, ipv4("10.0.0.1", "10.0.0.2", 17,
+                                         bytes(400), frag=0x2010))
+    put("refragment-last", 0, 10, ipv4("10.0.0.1", "10.0.0.2", 17,
+                                       bytes(400), frag=0x0020))
+    put("bad-checksum", 0, 10, ipv4("10.0.0.1", "10.0.0.2", 17, bytes(400),
+                                    good=False))
+    put("repaired", 0x07, 10, ipv4("10.0.0.1", "10.0.0.2", 17, big,
+                                   total=1, good=False))
+    put("bad-version", 0, 10, b"\x65" + ipv4("10.0.0.1", "10.0.0.2", 17,
+                                             bytes(40))[1:])
+    put("bad-ihl", 0x02, 10, b"\x44" + ipv4("10.0.0.1", "10.0.0.2", 17,
+                                            bytes(40))[1:])
+    put("truncated", 0, 10, ipv4("10.0.0.1", "10.0.0.2", 17, bytes(40))[:15])
+    put("padded", 0, 200, ipv4("10.0.0.1", "10.0.0.2", 17, bytes(10)) +
+        bytes(30))
+    # A fragment whose data reaches past 65535 bytes: cutting it up again
+    # used to wrap the offsets around to the datagram's start.
+    seed("fuzz_ipv4", "regress-offset-wraps",
+         bytes([0, 10]) + ipv4("10.0.0.1", "10.0.0.2", 17, bytes(400),
+                               frag=0x1FF0))
+
+
+# Addresses of the routerd input target (see fuzz_router_input.c).
+R_MAC0, R_MAC1 = mac("02:00:00:00:00:01"), mac("02:00:00:00:00:02")
+HA, HA_MAC = "10.0.1.10", mac("02:00:00:00:01:0a")
+NH, NH_MAC = "10.0.2.2", mac("02:00:00:00:02:02")
+HB, HB_MAC = "10.0.2.20", mac("02:00:00:00:02:14")
+
+
+def gen_router_input():
+    t = "fuzz_router_input"
+
+    def on0(frame, ctl=0):
+        return record(ctl & ~1, frame)
+
+    def on1(frame, ctl=0):
+        return record(ctl | 1, frame)
+
+    def from_ha(dg, ctl=0):
+        return on0(eth(R_MAC0, HA_MAC, 0x0800, dg), ctl)
+
+    # hA and the next hop announce themselves first, so that answers and
+    # forwarded packets leave at once.
+    hello = (on0(eth(BCAST, HA_MAC, 0x0806, arp(1, HA_MAC, HA, bytes(6),
+                                                 "10.0.1.1"))) +
+             on1(eth(BCAST, NH_MAC, 0x0806, arp(1, NH_MAC, NH, bytes(6),
+                                                 "10.0.2.1"))))
+    ping_r = ipv4(HA, "10.0.1.1", 1, echo(1, 1))
+    seed(t, "seed-arp-request", hello)
+    seed(t, "seed-arp-reply-resolves",
+         hello + from_ha(ipv4(HA, HB, 1, echo(1, 1))) +
+         on1(eth(R_MAC1, HB_MAC, 0x0806, arp(2, HB_MAC, HB, R_MAC1,
+                                              "10.0.2.1"))))
+    seed(t, "seed-arp-resolve-fails-host-unreachable",
+         hello + from_ha(ipv4(HA, HB, 1, echo(1, 1)), 0x10) +
+         on0(b"", 0x10) * 4)
+    seed(t, "seed-echo-to-router", hello + from_ha(ping_r))
+    seed(t, "seed-echo-to-other-address",
+         hello + from_ha(ipv4(HA, "10.0.2.1", 1, echo(1, 2))))
+    seed(t, "seed-echo-options",
+         hello + from_ha(ipv4(HA, "10.0.1.1", 1, echo(1, 3),
+                              options=b"\x01\x01\x01\x00")))
+    seed(t, "seed-echo-unknown-sender", from_ha(ping_r))
+    seed(t, "seed-forward-via-gateway",
+         hello + from_ha(ipv4(HA, "10.3.1.1", 17, udp(HA, "10.3.1.1", 1000,
+                                                         53, b"query"))))
+    seed(t, "seed-forward-connected",
+         hello + from_ha(ipv4(HA, NH, 17, udp(HA, NH, 1000, 53, b"q"))))
+    seed(t, "seed-ttl-1-time-exceeded",
+         hello + from_ha(ipv4(HA, "10.3.1.1", 17, udp(HA, "10.3.1.1", 1000,
+                                                         33434, bytes(32)),
+                              ttl=1)))
+    seed(t, "seed-no-route",
+         hello + from_ha(ipv4(HA, "192.0.2.1", 1, echo(1, 4))))
+    seed(t, "seed-df-too-big-frag-needed",
+         hello + from_ha(ipv4(HA, "10.3.1.1", 17, udp(HA, "10.3.1.1", 1, 2,
+                                                         bytes(1000)),
+                              frag=0x4000)))
+    seed(t, "seed-fragmented-on-the-way",
+         hello + from_ha(ipv4(HA, "10.3.1.1", 17, udp(HA, "10.3.1.1", 1, 2,
+                                                         bytes(1400)))))
+    frags = fragments(ipv4(HA, "10.0.1.1", 1, echo(1, 5, bytes(300)),
+                           ident=77), [104, 104])
+    seed(t, "seed-fragments-in-order",
+         hello + b"".join(from_ha(f) for f in frags))
+    seed(t, "seed-fragments-reversed",
+         hello + b"".join(from_ha(f) for f in reversed(frags)))
+    seed(t, "seed-fragments-overlap",
+         hello + from_ha(frags[0]) +
+         from_ha(fragments(ipv4(HA, "10.0.1.1", 1, echo(1, 5, bytes(300)),
+                                ident=77), [96, 104])[1]) +
+         from_ha(frags[1]) + from_ha(frags[2]))
+    seed(t, "seed-fragments-incomplete-timeout",
+         hello + from_ha(frags[0], 0xF0) + from_ha(frags[2], 0xF0) +
+         on0(b"", 0xF0))
+    seed(t, "seed-udp-to-router-port-unreachable",
+         hello + from_ha(ipv4(HA, "10.0.1.1", 17, udp(HA, "10.0.1.1", 1000,
+                                                         33434, bytes(32)))))
+    seed(t, "seed-tcp-to-router",
+         hello + from_ha(ipv4(HA, "10.0.1.1", 6, bytes(20))))
+    seed(t, "seed-unknown-protocol",
+         hello + from_ha(ipv4(HA, "10.0.1.1", 99, bytes(8))))
+    quoted = ipv4("10.0.1.1", HA, 1, echo(9, 1))[:28]
+    seed(t, "seed-icmp-error-to-router",
+         hello + from_ha(ipv4(HA, "10.0.1.1", 1, icmp_error(3, 1, quoted))))
+    seed(t, "seed-echo-reply-to-router",
+         hello + from_ha(ipv4(HA, "10.0.1.1", 1, echo(9, 1, reply=True))))
+    seed(t, "seed-bad-icmp",
+         hello + from_ha(ipv4(HA, "10.0.1.1", 1, b"\x08\x00\x00\x00")))
+    seed(t, "seed-no-error-about-error",
+         hello + from_ha(ipv4(HA, "10.3.1.1", 1, icmp_error(3, 3, quoted),
+                              ttl=1)))
+    seed(t, "seed-rate-limit",
+         hello + from_ha(ipv4(HA, "10.3.1.1", 17, bytes(8), ttl=1)) * 60)
+    seed(t, "seed-drops",
+         from_ha(ipv4("127.0.0.1", "10.3.1.1", 1, echo(1, 1))) +
+         from_ha(ipv4("10.0.1.255", "10.3.1.1", 1, echo(1, 1))) +
+         from_ha(ipv4(HA, "224.0.0.5", 1, echo(1, 1))) +
+         from_ha(ipv4(HA, "10.0.1.255", 1, echo(1, 1))) +
+         from_ha(ipv4(HA, "255.255.255.255", 1, echo(1, 1))) +
+         from_ha(ipv4(HA, "0.1.2.3", 1, echo(1, 1))) +
+         on0(eth(BCAST, HA_MAC, 0x0800, ipv4(HA, "10.3.1.1", 1,
+                                            echo(1, 1)))) +
+         on0(eth(R_MAC0, HA_MAC, 0x0800, ipv4(HA, "10.3.1.1", 1,
+                                             echo(1, 1)), vlan=3)) +
+         on0(eth(mac("02:00:00:00:00:99"), HA_MAC, 0x0800,
+                 ipv4(HA, "10.3.1.1", 1, echo(1, 1)))) +
+         on0(eth(R_MAC0, HA_MAC, 0x86DD, bytes(40))) +
+         on0(R_MAC0 + HA_MAC + struct.pack("!H", 46) + bytes(46)) +
+         on0(R_MAC0 + HA_MAC[:3]) +
+         on0(eth(R_MAC0, HA_MAC, 0x0800, bytes(1600))) +
+         from_ha(ipv4(HA, "10.3.1.1", 1, echo(1, 1), good=False)) +
+         from_ha(b"\x65" + ipv4(HA, "10.3.1.1", 1, echo(1, 1))[1:]) +
+         from_ha(b"\x44" + ipv4(HA, "10.3.1.1", 1, echo(1, 1))[1:]) +
+         from_ha(ipv4(HA, "10.3.1.1", 1, echo(1, 1), total=10)) +
+         from_ha(ipv4(HA, "10.3.1.1", 1, echo(1, 1), total=1000)))
+    seed(t, "regress-forward-fragment-offset-wraps",
+         hello + from_ha(ipv4(HA, "10.3.1.1", 17, bytes(1000),
+                              frag=0x2000 | 0x1F00)))
+    # The repair bits (1-3) mend a datagram that mutation broke.
+    seed(t, "seed-repaired",
+         hello + from_ha(ipv4(HA, "10.0.1.1", 1, b"\x08\x00\x00\x00" +
+                              bytes(40), total=3, good=False), 0x0E))
+
+
+# Addresses of the hostd input target (see fuzz_host_input.c).
+H_MAC0, H_MAC1 = mac("02:00:00:00:00:01"), mac("02:00:00:00:00:02")
+H = "10.0.0.1"
+P, P_MAC = "10.0.0.2", mac("02:00:00:00:00:aa")
+GW, GW_MAC = "10.0.0.254", mac("02:00:00:00:00:fe")
+
+
+def gen_host_input():
+    t = "fuzz_host_input"
+
+    def on0(frame, ctl=0):
+        return record(ctl & ~1, frame)
+
+    def from_p(dg, ctl=0, src_mac=P_MAC):
+        return on0(eth(H_MAC0, src_mac, 0x0800, dg), ctl)
+
+    hello = (on0(eth(BCAST, P_MAC, 0x0806, arp(1, P_MAC, P, bytes(6), H))) +
+             on0(eth(BCAST, GW_MAC, 0x0806, arp(1, GW_MAC, GW, bytes(6), H))))
+    quote7 = ipv4(H, P, 17, udp(H, P, 7, 9, b"x"))[:28]
+    quote5000 = ipv4(H, P, 17, udp(H, P, 5000, 53, b"x"))[:28]
+    seed(t, "seed-arp-request", hello)
+    seed(t, "seed-arp-reply",
+         on0(eth(H_MAC0, P_MAC, 0x0806, arp(2, P_MAC, P, H_MAC0, H))))
+    seed(t, "seed-arp-request-on-eth1",
+         record(1, eth(BCAST, P_MAC, 0x0806, arp(1, P_MAC, "10.0.1.2",
+                                                  bytes(6), "10.0.1.1"))))
+    seed(t, "seed-echo", hello + from_p(ipv4(P, H, 1, echo(3, 1))))
+    seed(t, "seed-echo-on-eth1",
+         record(1, eth(H_MAC1, P_MAC, 0x0800, ipv4("10.0.1.2", "10.0.1.1", 1,
+                                                   echo(3, 1)))))
+    seed(t, "seed-echo-from-afar",
+         hello + from_p(ipv4("192.0.2.5", H, 1, echo(3, 2)),
+                        src_mac=GW_MAC))
+    seed(t, "seed-echo-unresolved-neighbour",
+         from_p(ipv4(P, H, 1, echo(3, 3)), 0x10) + on0(b"", 0x10) * 4)
+    seed(t, "seed-echo-to-broadcast",
+         on0(eth(BCAST, P_MAC, 0x0800, ipv4(P, "10.0.0.255", 1, echo(3, 4)))))
+    seed(t, "seed-echo-reply", hello + from_p(ipv4(P, H, 1, echo(3, 4,
+                                                               reply=True))))
+    seed(t, "seed-icmp-unknown-type",
+         from_p(ipv4(P, H, 1, icmp(13, 0, bytes(4), bytes(12)))))
+    seed(t, "seed-icmp-bad",
+         from_p(ipv4(P, H, 1, b"\x08\x00\x00\x00" + bytes(8))) +
+         from_p(ipv4(P, H, 1, b"\x08\x00")))
+    seed(t, "seed-udp-to-socket",
+         hello + from_p(ipv4(P, H, 17, udp(P, H, 1000, 7, b"hello\n"))))
+    seed(t, "seed-udp-connected",
+         hello + from_p(ipv4(P, H, 17, udp(P, H, 53, 5000, b"answer"))))
+    seed(t, "seed-udp-no-checksum",
+         hello + from_p(ipv4(P, H, 17, udp(P, H, 1000, 7, b"x",
+                                           check=False))))
+    seed(t, "seed-udp-port-unreachable",
+         hello + from_p(ipv4(P, H, 17, udp(P, H, 1000, 9, b"x"))))
+    seed(t, "seed-udp-to-broadcast",
+         on0(eth(BCAST, P_MAC, 0x0800, ipv4(P, "10.0.0.255", 17,
+                                            udp(P, "10.0.0.255", 1, 9,
+                                                b"x")))))
+    bad = bytearray(udp(P, H, 1000, 7, b"hello"))
+    bad[7] ^= 0xFF
+    seed(t, "seed-udp-bad",
+         from_p(ipv4(P, H, 17, bytes(bad))) +
+         from_p(ipv4(P, H, 17, udp(P, H, 1000, 7, b"hello")[:4] +
+                     b"\x00\x40\x00\x00" + b"hello")) +
+         from_p(ipv4(P, H, 17, b"\x00\x01")))
+    seed(t, "seed-icmp-error-to-socket",
+         from_p(ipv4(P, H, 1, icmp_error(3, 3, quote7))) +
+         from_p(ipv4(P, H, 1, icmp_error(11, 0, quote5000))) +
+         from_p(ipv4(P, H, 1, icmp_error(3, 4, quote7, 1400))))
+    seed(t, "seed-icmp-error-unmatched",
+         from_p(ipv4(P, H, 1, icmp_error(3, 3, ipv4(
+             H, P, 17, udp(H, P, 4444, 9, b"x"))[:28]))) +
+         from_p(ipv4(P, H, 1, icmp_error(3, 1, ipv4(
+             H, P, 1, echo(5, 1))[:28]))) +
+         from_p(ipv4(P, H, 1, icmp_error(3, 3, ipv4(
+             P, H, 17, udp(P, H, 1, 7, b"x"))[:28]))) +
+         from_p(ipv4(P, H, 1, icmp_error(3, 3, b"\x45\x00"))) +
+         from_p(ipv4(P, H, 1, icmp_error(4, 0, quote7))))
+    dg = ipv4(P, H, 17, udp(P, H, 1000, 7, bytes(range(200)) * 2), ident=9)
+    frags = fragments(dg, [160, 160])
+    seed(t, "seed-fragments-in-order",
+         hello + b"".join(from_p(f) for f in frags))
+    seed(t, "seed-fragments-out-of-order",
+         hello + from_p(frags[1]) + from_p(frags[2]) + from_p(frags[0]))
+    seed(t, "seed-fragments-overlap",
+         hello + from_p(frags[0]) +
+         from_p(fragments(dg, [152, 160])[1]) + from_p(frags[1]) +
+         from_p(frags[2]))
+    seed(t, "seed-fragments-timeout",
+         hello + from_p(frags[0], 0xF0) + from_p(frags[1], 0xF0) +
+         on0(b"", 0xF0))
+    seed(t, "seed-unknown-protocol",
+         hello + from_p(ipv4(P, H, 99, bytes(8))) +
+         from_p(ipv4(P, H, 6, bytes(20))))
+    seed(t, "seed-drops",
+         from_p(ipv4(P, "10.0.0.99", 1, echo(1, 1))) +
+         from_p(ipv4("127.0.0.1", H, 1, echo(1, 1))) +
+         from_p(ipv4("10.0.0.255", H, 1, echo(1, 1))) +
+         on0(eth(H_MAC0, P_MAC, 0x0800, ipv4(P, H, 1, echo(1, 1)), vlan=2)) +
+         on0(eth(mac("01:00:5e:00:00:01"), P_MAC, 0x0800,
+                 ipv4(P, H, 1, echo(1, 1)))) +
+         on0(eth(mac("02:00:00:00:00:99"), P_MAC, 0x0800,
+                 ipv4(P, H, 1, echo(1, 1)))) +
+         on0(eth(H_MAC0, P_MAC, 0x86DD, bytes(40))) +
+         on0(H_MAC0 + P_MAC + struct.pack("!H", 46) + bytes(46)) +
+         on0(H_MAC0 + P_MAC[:2]) +
+         from_p(ipv4(P, H, 1, echo(1, 1), good=False)) +
+         from_p(b"\x65" + ipv4(P, H, 1, echo(1, 1))[1:]) +
+         from_p(b"\x43" + ipv4(P, H, 1, echo(1, 1))[1:]) +
+         from_p(ipv4(P, H, 1, echo(1, 1), total=12)) +
+         from_p(ipv4(P, H, 1, echo(1, 1), total=900)))
+    seed(t, "seed-repaired",
+         hello + from_p(ipv4(P, H, 17, udp(P, H, 1000, 7, b"mended")[:4] +
+                             bytes(4) + b"mended", total=2, good=False),
+                        0x0E))
+
+
+def gen_switch_input():
+    t = "fuzz_switch_input"
+    st = [mac("02:00:00:00:00:%02x" % i) for i in range(1, 20)]
+
+    def frame(port, dst, src, vlan=None):
+        return record(port, eth(dst, src, 0x0800, bytes(46), vlan=vlan))
+
+    def link(port):
+        # A port byte of 3 is a link event; the length picks the port
+        # (modulo 3), and that many bytes are skipped.
+        return bytes([3]) + struct.pack("!H", port) + bytes(port)
+
+    learn = frame(0, BCAST, st[0]) + frame(1, BCAST, st[1])
+    seed(t, "seed-learn-and-forward",
+         learn + frame(0, st[1], st[0]) + frame(1, st[0], st[1]))
+    seed(t, "seed-unknown-unicast-floods", frame(0, st[5], st[0]))
+    seed(t, "seed-multicast", frame(2, mac("01:00:5e:00:00:01"), st[2]))
+    seed(t, "seed-link-local", frame(0, mac("01:80:c2:00:00:00"), st[0]) +
+         frame(0, mac("01:80:c2:00:00:0e"), st[0]))
+    seed(t, "seed-bad-source", frame(0, BCAST, BCAST) +
+         frame(0, BCAST, bytes(6)) + frame(0, BCAST, mac("01:00:5e:00:00:01")))
+    seed(t, "seed-vlan", frame(0, BCAST, st[0], vlan=7) +
+         frame(1, st[0], st[1], vlan=7) + frame(1, st[0], st[1], vlan=8))
+    seed(t, "seed-same-port", learn + frame(0, st[0], st[3]))
+    seed(t, "seed-station-moves", learn + frame(2, BCAST, st[0]) +
+         frame(1, st[0], st[1]))
+    seed(t, "seed-table-full", b"".join(frame(0, BCAST, s) for s in st))
+    seed(t, "seed-aging", learn + frame(2, BCAST, st[2]) * 9 +
+         frame(2, st[0], st[2]))
+    seed(t, "seed-link-down-up", learn + link(1) + frame(0, st[1], st[0]) +
+         frame(1, BCAST, st[1]) + link(1) + frame(0, st[1], st[0]))
+    seed(t, "seed-truncated-oversize", record(0, st[1] + st[0][:3]) +
+         record(0, eth(st[1], st[0], 0x0800, bytes(1600))) +
+         record(0, st[1] + st[0] + b"\x81\x00"))
+
+
+# Lines of the command targets; each seed is one or a few requests.
+COMMON_CMDS = [
+    ("help", "help"),
+    ("help-extra", "help me"),
+    ("show-ports", "show ports"),
+    ("show-stats", "show stats"),
+    ("show-ports-extra", "show ports now"),
+    ("capture", "capture start\ncapture stop"),
+    ("capture-port", "capture start {port}\ncapture stop"),
+    ("capture-bad", "capture start nope\ncapture start a b\ncapture stop x"),
+    ("unknown", "frobnicate\nshow\nshow nothing"),
+    ("empty", "\n \n\t\n"),
+    ("nul", b"show ports\x00\n"),
+    ("control", b"show\x01ports\n"),
+    ("bad-utf8", b"show \xff\xfe\n"),
+    ("crlf", "show ports\r\nshow stats\r\n"),
+    ("too-many-words", " ".join(["show"] * 70)),
+    ("long", "show " + "x" * 5000),
+]
+
+
+def gen_cmds(target, port, cmds):
+    for name, text in COMMON_CMDS + cmds:
+        if isinstance(text, str):
+            text = text.replace("{port}", port)
+        seed(target, "seed-" + name, text)
+
+
+def gen_switch_cmd():
+    gen_cmds("fuzz_switch_cmd", "p2", [
+        ("show-mac", "show mac"),
+        ("flush-mac", "flush mac\nshow mac"),
+        ("flush-mac-port", "flush mac p2\nshow mac"),
+        ("flush-mac-bad", "flush mac nope\nflush mac p1 p2"),
+        ("set-aging", "set aging 10\nset aging 0\nset aging 1\nshow mac"),
+        ("set-aging-bad", "set aging\nset aging x\nset aging -1\n"
+                          "set aging 2000000\nset aging 1 2"),
+    ])
+
+
+ROUTE_CMDS = [
+    ("show-ip", "show ip"),
+    ("show-arp", "show arp"),
+    ("show-route", "show route"),
+    ("route-add-via", "route add 10.4.0.0/16 via {gw}\nshow route"),
+    ("route-add-dev", "route add 10.5.0.0/16 dev {port}\nshow route"),
+    ("route-add-default", "route add default via {gw}\nshow route"),
+    ("route-add-host-bits", "route add 10.6.1.1/16 via {gw}"),
+    ("route-add-twice", "route add 10.4.0.0/16 via {gw}\n"
+                        "route add 10.4.0.0/16 via {gw}"),
+    ("route-add-bad", "route add\nroute add 10.4.0.0/16 via\n"
+                      "route add 10.4.0.0/33 via {gw}\n"
+                      "route add 10.4.0.0/16 via 300.1.1.1\n"
+                      "route add 10.4.0.0/16 via 0.0.0.0\n"
+                      "route add 10.4.0.0/16 via 192.0.2.1\n"
+                      "route add 10.4.0.0/16 dev nope\n"
+                      "route add 10.4.0.0/16 to {gw}"),
+    ("route-del", "route add 10.4.0.0/16 via {gw}\nroute del 10.4.0.0/16\n"
+                  "show route"),
+    ("route-del-bad", "route del 10.9.0.0/16\nroute del {net}\nroute del\n"
+                      "route del x"),
+    ("addr-add", "addr add {port} 10.0.5.1/24\nshow ip\nshow route"),
+    ("addr-del", "addr del {port0} {addr0}\nshow ip\nshow route"),
+    ("addr-bad", "addr add nope 10.0.5.1/24\naddr add {port} 10.0.5.0/24\n"
+                 "addr add {port} 10.0.5.255/24\naddr add {port} 127.0.0.2/8\n"
+                 "addr add {port} 10.0.5.1\naddr add {port} default\n"
+                 "addr add {port0} {addr0}\naddr del {port} 10.0.7.1/24\n"
+                 "addr add {port}"),
+    ("ping-self", "ping -c 1 {self}\n"),
+    ("ping-neighbour", "ping -c 2 -i 0.001 -s 100 -t 5 -W 0.001 {gw}"),
+    ("ping-times-out", "ping -c 1 -W 0.001 {unresolved}"),
+    ("ping-unresolved", "ping -c 1 {unresolved}"),
+    ("ping-forever", "ping {gw}\nshow stats"),
+    ("ping-large", "ping -c 1 -s 3000 {gw}"),
+    ("ping-no-route", "ping -c 1 192.0.2.1"),
+    ("ping-bad", "ping\nping -c 0 {gw}\nping -x 1 {gw}\nping -i 0 {gw}\n"
+                 "ping -s 70000 {gw}\nping -t 256 {gw}\nping -W x {gw}\n"
+                 "ping -c 1.5 {gw}\nping 300.1.1.1\nping -c {gw}"),
+    # Without a newline: sent, then the client's input ends.
+    ("ping-last-line", "ping -c 1 {self}"),
+]
+
+
+def route_cmds(values):
+    out = []
+    for name, text in ROUTE_CMDS:
+        for k, v in values.items():
+            text = text.replace("{" + k + "}", v)
+        out.append((name, text))
+    return out
+
+
+def gen_router_cmd():
+    gen_cmds("fuzz_router_cmd", "eth1", route_cmds({
+        "gw": "10.0.2.2", "port": "eth1", "port0": "eth0",
+        "addr0": "10.0.1.1/24", "net": "10.0.1.0/24", "self": "10.0.1.1",
+        "unresolved": "10.0.1.50"}) + [
+        ("ping-through-gateway", "ping -c 1 10.3.0.5"),
+        ("many-pings", "\n".join(["ping 10.0.2.2"] * 17)),
+    ])
+
+
+def gen_host_cmd():
+    t = "fuzz_host_cmd"
+    gen_cmds(t, "eth1", route_cmds({
+        "gw": "10.0.1.1", "port": "eth1", "port0": "eth0",
+        "addr0": "10.0.1.10/24", "net": "10.0.1.0/24", "self": "10.0.1.10",
+        "unresolved": "10.0.1.50"}) + [
+        ("show-sockets", "udp listen 7000\nshow sockets"),
+        ("ping-loopback", "ping -c 1 127.0.0.1"),
+        ("ping-off-link", "ping -c 1 192.0.2.1"),
+        ("traceroute", "traceroute 192.0.2.1"),
+        ("traceroute-options", "traceroute -m 2 -w 0.01 10.0.1.1"),
+        ("traceroute-times-out", "traceroute -m 1 -w 0.01 10.0.1.50"),
+        ("traceroute-self", "traceroute 10.0.1.10\n"),
+        ("traceroute-bad", "traceroute\ntraceroute -m 0 10.0.1.1\n"
+                           "traceroute -m 256 10.0.1.1\n"
+                           "traceroute -w 0 10.0.1.1\n"
+                           "traceroute -x 1 10.0.1.1\ntraceroute x\n"
+                           "traceroute 10.0.1.1 10.0.1.2"),
+        ("traceroute-no-route", "route del default\ntraceroute 192.0.2.1"),
+        ("udp-send", "udp send 10.0.1.1 53 hello world"),
+        ("udp-send-self", "udp send 10.0.1.10 9 nobody listens"),
+        ("udp-send-bad", "udp send\nudp send 10.0.1.1\n"
+                         "udp send 10.0.1.1 53\nudp send 10.0.1.1 0 x\n"
+                         "udp send 10.0.1.1 65536 x\nudp send x 53 x\n"
+                         "udp send 192.0.2.1 53 x"),
+        ("udp-listen", "udp listen 7000"),
+        ("udp-listen-count", "udp listen 7000 -c 1\n"
+                             "udp send 10.0.1.10 7000 hello\n"
+                             "udp send 127.0.0.1 7000 again"),
+        ("udp-listen-forever", "udp listen 7000\n"
+                               "udp send 10.0.1.10 7000 one\n"
+                               "udp send 10.0.1.10 7000 two"),
+        ("udp-listen-bad", "udp listen\nudp listen 0\nudp listen x\n"
+                           "udp listen 7000 -c 0\nudp listen 7000 -c\n"
+                           "udp listen 7000 -n 1\n"
+                           "udp listen 7000\nudp listen 7000"),
+        ("socket-udp", "socket udp\nshow sockets"),
+        ("socket-udp-bound", "socket udp -b 10.0.1.10:6000"),
+        ("socket-udp-connected", "socket udp -c 10.0.1.1:53"),
+        ("socket-udp-framed", "socket udp -b 0.0.0.0:6001 -c 10.0.1.1:53 -f"),
+        ("socket-udp-self", "socket udp -c 10.0.1.10:7000\n"
+                            "udp listen 7000 -c 1"),
+        ("socket-udp-bad", "socket udp -b x\nsocket udp -c 10.0.1.1:0\n"
+                           "socket udp -c 0.0.0.0:53\nsocket udp -x\n"
+                           "socket udp -b 10.9.9.9:6000\n"
+                           "socket udp -b 10.0.1.10:99999\n"
+                           "socket udp -b 10.0.1.10:6000\n"
+                           "socket udp -b 10.0.1.10:6000"),
+    ])
+    # A trace to the host's own address ends at once: it used to end
+    # inside its handler, and input that ended with it freed the
+    # connection under the dispatcher.
+    seed(t, "regress-traceroute-self-eof", "traceroute 10.0.1.10")
+
+
+def gen_ctl_conn():
+    t = "fuzz_ctl_conn"
+
+    def send(data, client=0):
+        out = b""
+        data = data.encode() if isinstance(data, str) else data
+        while True:
+            chunk, data = data[:255], data[255:]
+            out += bytes([client << 7, len(chunk)]) + chunk
+            if not data:
+                return out
+
+    turns = bytes([5])
+    seed(t, "seed-one-line", send("echo hello\n") + turns)
+    seed(t, "seed-lines-in-one-read",
+         send("echo a b\nrows 3\nfail oops\nnone\nhelp\n") + turns)
+    seed(t, "seed-line-in-pieces",
+         send("ec") + bytes([1]) + send("ho spl") + bytes([1]) +
+         send("it\n") + turns)
+    seed(t, "seed-no-newline-then-eof", send("echo last") + bytes([3]) +
+         turns)
+    seed(t, "seed-crlf", send("echo a\r\nnone\r\n") + turns)
+    seed(t, "seed-usage", send("none x\n\nbogus\necho\n") + turns)
+    seed(t, "seed-nul", send(b"echo a\x00b\n") + turns)
+    seed(t, "seed-control-chars", send(b"echo \x01\x1b[31m\x7f\n") + turns)
+    seed(t, "seed-invalid-utf8",
+         send(b"echo \xc3\x28 \xe2\x82 \xf0\x9f\x98\n"
+              b"echo \xed\xa0\x80 \xc0\xaf\n") + turns)
+    seed(t, "seed-utf8", send("echo caf\u00e9 \u2603 \U0001F600\n") + turns)
+    seed(t, "seed-overlong-line", send("echo " + "x" * 250) + bytes([6]) +
+         turns + send("\necho after\n") + turns)
+    seed(t, "seed-overlong-word-in-error",
+         send("\u00e9" * 120 + "\n") + turns)
+    seed(t, "seed-too-many-words", send(" ".join(["w"] * 70) + "\n") + turns)
+    seed(t, "seed-stream-ends", send("later\necho next\n") + turns + turns)
+    seed(t, "seed-stream-cancelled", send("forever\necho queued\n") + turns +
+         bytes([4]) + turns)
+    seed(t, "seed-stream-then-eof", send("forever\n") + bytes([3]) + turns)
+    seed(t, "seed-stream-at-eof", send("forever") + bytes([3]) + turns)
+    seed(t, "seed-two-clients", send("forever\n") + send("echo other\n", 1) +
+         turns + bytes([0x84]) + send("later\n", 1) + turns)
+    seed(t, "seed-client-does-not-read",
+         send("rows 256\n") + bytes([6]) + bytes([1]) * 8 + bytes([3]) +
+         bytes([1]) * 4)
+    seed(t, "seed-hang-up-mid-line", send("echo par") + bytes([4]) +
+         send("echo new\n") + turns)
+    seed(t, "seed-reply-then-eof", send("rows 50\n") + bytes([1, 1, 3, 1, 1,
+                                                              2, 1, 1]))
+
+
+def gen_hopctl_render():
+    t = "fuzz_hopctl_render"
+    for name, reply in [
+        ("table", '[{"name":"p1","mac":"02:00:00:00:00:01","mtu":1500,'
+                  '"up":true,"x":null},{"name":"p2","mtu":9000,"up":false,'
+                  '"extra":1}]\n{"ok":true}\n'),
+        ("empty-table", '[]\n[{}]\n{"ok":true}\n'),
+        ("list", '[1,"two",3.5,null,true,[4],{"a":1}]\n{"ok":true}\n'),
+        ("key-value", '{"rx_frames":10,"aging":300.0,"name":"s","list":[1],'
+                      '"obj":{"a":1},"none":null,"no":false}\n'
+                      '{"ok":true}\n'),
+        ("text", '{"text":"PING 10.0.2.20 (10.0.2.20) 56(84) bytes"}\n'
+                 '{"text":""}\n{"ok":true}\n'),
+        ("scalars", '"a string"\n42\n-1.5e300\ntrue\nnull\n{"ok":true}\n'),
+        ("failed", '{"ok":false,"error":"no port \'x\'"}\n'),
+        ("usage", '{"ok":false,"error":"usage: x","usage":true}\n'),
+        ("failed-no-message", '{"ok":false}\n'),
+        ("failed-odd-message", '{"ok":false,"error":5,"usage":"yes"}\n'),
+        ("bad-json", 'not json\n'),
+        ("cut-short", '{"text":"partial"}\n{"ok":tr'),
+        ("nothing", ''),
+        ("unicode", '{"text":"caf\\u00e9 \\u2603 \\ud83d\\ude00"}\n'
+                    '{"text":"a\\u0000b"}\n{"ok":true}\n'),
+        ("ok-not-boolean", '{"ok":"yes"}\n{"ok":1}\n{"ok":true}\n'),
+        ("crlf", '{"text":"x"}\r\n{"ok":true}\r\n'),
+        ("nested-table", '[[1,2],[3]]\n[{"a":[1,{"b":2}]},{"a":{}}]\n'
+                         '{"ok":true}\n'),
+        ("after-end", '{"ok":true}\n{"text":"never shown"}\n'),
+    ]:
+        seed(t, "seed-" + name, reply)
+    seed(t, "seed-long-line", '[{"a":"' + "x" * 70000 + '"}]\n{"ok":true}\n')
+
+
+def main():
+    root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "corpus")
+    for gen in (gen_ether, gen_arp, gen_ctl_parse, gen_icmp, gen_ipv4,
+                gen_ctl_conn, gen_router_input, gen_host_input,
+                gen_switch_input, gen_switch_cmd, gen_router_cmd,
+                gen_host_cmd, gen_hopctl_render):
+        gen()
+    for target, seeds in sorted(corpus.items()):
+        d = os.path.join(root, target)
+        os.makedirs(d, exist_ok=True)
+        for f in os.listdir(d):
+            if f.startswith(("seed-", "regress-")):
+                os.remove(os.path.join(d, f))
+        for name, data in sorted(seeds.items()):
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(data)
+        print("%s: %d seeds" % (target, len(seeds)))
+
+
+if __name__ == "__main__":
+    main()
