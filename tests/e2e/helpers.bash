@@ -221,11 +221,53 @@ teardown_file() {
 	return "$rc"
 }
 
+# ---------------------------------------------------------------------------
+# Counters and frames shared by the daemons' tests.
+
+# counter LAB NODE NAME: one counter of a daemon's show stats.
+counter() {
+	"$HOPCTL" -j "$1/$2" show stats | head -n 1 | jq -r --arg k "$3" '.[$k]'
+}
+
+# icmp_in LAB NODE FIELD: one of a Linux node's ICMP counters, such as
+# InDestUnreachs (/proc/net/snmp, which is the node's namespace's own).
+icmp_in() {
+	ip netns exec "$1-$2" cat /proc/net/snmp | awk -v f="$3" '
+		$1 == "Icmp:" { if (!n++) { for (i = 2; i <= NF; i++) col[$i] = i } else print $col[f] }
+	'
+}
+icmp_in_is() { [[ $(icmp_in "$1" "$2" "$3") == "$4" ]]; }
+
+# ipv4_udp_frame DST_MAC SRC_MAC SRC_IP DST_IP [bad]: hex of an Ethernet
+# frame with a UDP datagram (port 9 to 9, payload "hoplab"), whose header
+# checksum is correct, or off by one with "bad".
+ipv4_udp_frame() {
+	local dst=${1//:/} src=${2//:/} sip dip hdr sum=0 i
+	# shellcheck disable=SC2086 # the dots become separate octets
+	sip=$(printf '%02x' ${3//./ })
+	# shellcheck disable=SC2086
+	dip=$(printf '%02x' ${4//./ })
+	# version/IHL, TOS, total 34, id, flags, TTL 64, UDP, checksum 0
+	hdr=450000221234000040110000$sip$dip
+	for ((i = 0; i < 40; i += 4)); do
+		sum=$((sum + 16#${hdr:i:4}))
+	done
+	while ((sum >> 16)); do sum=$(((sum & 0xffff) + (sum >> 16))); done
+	sum=$((~sum & 0xffff))
+	[[ ${5:-} == bad ]] && sum=$(((sum + 1) & 0xffff))
+	printf '%s%s0800%s%04x%s%s' "$dst" "$src" 45000022123400004011 "$sum" "$sip" "$dip"
+	# UDP: ports 9 -> 9, length 14, no checksum, "hoplab"
+	printf '00090009000e0000%s\n' "686f706c6162"
+}
+
 # _now_us: wall clock in microseconds.
 _now_us() {
 	local t=${EPOCHREALTIME/./}
 	printf '%s\n' "${t#0}"
 }
+
+# elapsed_ms T0: milliseconds since T0 (a value of _now_us).
+elapsed_ms() { echo $((($(_now_us) - $1) / 1000)); }
 
 # wait_until TIMEOUT_S CMD...: run CMD every 0.1 s until it succeeds (return
 # 0) or TIMEOUT_S seconds (fractions allowed) have passed (return 1, saying

@@ -307,8 +307,22 @@ ipv4_frag_hex() {
 	for ((i = 0; i < plen; i++)); do printf 'ab'; done
 }
 
+# bogus_fragments HEXMAC: 1000 frames to HEXMAC, one a line, with IPv4
+# fragments that are overlapping, past 65535, odd-sized with MF, and first
+# fragments that never complete.
+bogus_fragments() {
+	local id
+	for id in $(seq 1 200); do
+		printf '%s\n' "$1"020000000001"$(ipv4_frag_hex 0a000102 0a00010a "$id" 2000 64)" \
+			"$1"020000000001"$(ipv4_frag_hex 0a000102 0a00010a "$id" 2004 64)" \
+			"$1"020000000001"$(ipv4_frag_hex 0a000102 0a00010a "$id" 2002 64)" \
+			"$1"020000000001"$(ipv4_frag_hex 0a000102 0a00010a "$((id + 1000))" 3fff 64)" \
+			"$1"020000000001"$(ipv4_frag_hex 0a000102 0a00010a "$((id + 2000))" 2001 13)"
+	done
+}
+
 @test "random, truncated and bogus-fragment frames do not stop hostd" {
-	local mac hexmac frames=() id
+	local mac hexmac frames=()
 	mac=$(mac_of "$SEG" hA)
 	hexmac=${mac//:/}
 	# Random frames of every kind, then random IPv4 and ARP payloads.
@@ -316,15 +330,13 @@ ipv4_frag_hex() {
 	in_seg lA "$PKTINJECT" -i eth0 -r 2000 -s 8 -d "$mac" -t 0800
 	in_seg lA "$PKTINJECT" -i eth0 -r 1000 -s 9 -d "$mac" -t 0806 -m 80
 	in_seg lA "$PKTINJECT" -i eth0 -r 1000 -s 10 -d ff:ff:ff:ff:ff:ff -m 20
-	# Bogus fragments: overlapping, past 65535, odd-sized with MF, and
-	# first fragments that never complete.
-	for id in $(seq 1 200); do
-		frames+=("$hexmac"020000000001"$(ipv4_frag_hex 0a000102 0a00010a "$id" 2000 64)")
-		frames+=("$hexmac"020000000001"$(ipv4_frag_hex 0a000102 0a00010a "$id" 2004 64)")
-		frames+=("$hexmac"020000000001"$(ipv4_frag_hex 0a000102 0a00010a "$id" 2002 64)")
-		frames+=("$hexmac"020000000001"$(ipv4_frag_hex 0a000102 0a00010a "$((id + 1000))" 3fff 64)")
-		frames+=("$hexmac"020000000001"$(ipv4_frag_hex 0a000102 0a00010a "$((id + 2000))" 2001 13)")
-	done
+	# Bogus fragments, built without bats' DEBUG trap, which runs on each
+	# of the loop's many commands and made this test take a minute.
+	mapfile -t frames < <(
+		trap - DEBUG
+		bogus_fragments "$hexmac"
+	)
+	[ "${#frames[@]}" -eq 1000 ]
 	in_seg lA "$PKTINJECT" -i eth0 "${frames[@]}"
 	run "$HOPCTL" -j "$SEG/hA" show stats
 	assert_success
@@ -366,4 +378,103 @@ ipv4_frag_hex() {
 	assert_output --partial "Address already in use"
 	echo x | in_seg lA nc -u -w 1 10.0.1.10 4343
 	wait "$listener"
+}
+
+# ---------------------------------------------------------------------------
+# ICMP error rate limit, capture, traceroute and ping options
+
+@test "hostd rate-limits its ICMP errors: of 1000 datagrams to a closed port, at most its budget get an answer" {
+	local ha_mac la_mac t0 ms dgrams sent limited unreach budget
+	ha_mac=$(mac_of "$SEG" hA)
+	la_mac=$(in_seg lA cat /sys/class/net/eth0/address)
+	# hA knows lA, so every error it lets through leaves at once.
+	run "$HOPCTL" "$SEG/hA" ping -c 1 10.0.1.2
+	assert_success
+	dgrams=$(counter "$SEG" hA udp_no_port)
+	sent=$(counter "$SEG" hA icmp_errors_sent)
+	limited=$(counter "$SEG" hA icmp_errors_rate_limited)
+	unreach=$(icmp_in "$SEG" lA InDestUnreachs)
+	t0=$(_now_us)
+	in_seg lA "$PKTINJECT" -i eth0 -c 1000 \
+		"$(ipv4_udp_frame "$ha_mac" "$la_mac" 10.0.1.2 10.0.1.10)"
+	# A ping behind the burst: once it is answered, hA has been through
+	# every datagram of the burst that reached it.
+	run in_seg lA ping -c 1 -W 5 10.0.1.10
+	assert_success
+	ms=$(elapsed_ms "$t0")
+	dgrams=$(($(counter "$SEG" hA udp_no_port) - dgrams))
+	sent=$(($(counter "$SEG" hA icmp_errors_sent) - sent))
+	limited=$(($(counter "$SEG" hA icmp_errors_rate_limited) - limited))
+	# HOST_ICMP_BURST (50) at once, then HOST_ICMP_RATE (100) a second.
+	budget=$((50 + 100 * ms / 1000 + 1))
+	((dgrams > budget + 100)) || fail "only $dgrams datagrams reached hA in $ms ms: too few to test a budget of $budget"
+	((sent >= 1 && sent <= budget)) || fail "$sent errors sent for $dgrams datagrams in $ms ms (budget $budget)"
+	((sent + limited == dgrams)) || fail "$sent sent + $limited rate-limited != $dgrams datagrams"
+	# And lA received just as many port unreachables, no more.
+	wait_until 5 icmp_in_is "$SEG" lA InDestUnreachs $((unreach + sent))
+}
+
+@test "capture start and stop on hostd: the pcap holds the ping's echo request and reply, nothing after stop" {
+	local dir=$HOPLAB_RUN_ROOT/$SEG/capture size
+	rm -f "$dir/hA-eth0.pcap"
+	run "$HOPCTL" "$SEG/hA" capture start
+	assert_success
+	assert_line --regexp "^eth0 +$dir/hA-eth0\.pcap$"
+	run "$HOPCTL" "$SEG/hA" ping -c 2 -i 0.2 10.0.1.2
+	assert_success
+	run "$HOPCTL" "$SEG/hA" capture stop
+	assert_success
+	run tcpdump -n -r "$dir/hA-eth0.pcap" icmp
+	assert_success
+	assert_line --regexp '10\.0\.1\.10 > 10\.0\.1\.2: ICMP echo request, id [0-9]+, seq 2, length 64$'
+	assert_line --regexp '10\.0\.1\.2 > 10\.0\.1\.10: ICMP echo reply, id [0-9]+, seq 2, length 64$'
+	size=$(stat -c %s "$dir/hA-eth0.pcap")
+	run "$HOPCTL" "$SEG/hA" ping -c 1 10.0.1.2
+	assert_success
+	[[ $(stat -c %s "$dir/hA-eth0.pcap") == "$size" ]]
+	run "$HOPCTL" "$SEG/hA" capture start eth0
+	assert_success
+	assert_line --regexp "^eth0 +$dir/hA-eth0\.pcap$"
+	run "$HOPCTL" "$SEG/hA" capture stop
+	assert_success
+	run "$HOPCTL" "$SEG/hA" capture start nosuch0
+	assert_failure 1
+	assert_output --partial "no port 'nosuch0'"
+}
+
+@test "traceroute -m 1 prints only the first hop, the router, and stops there" {
+	local forwarded
+	forwarded=$(counter "$RT" r1 forwarded)
+	run "$HOPCTL" "$RT/hA" traceroute -m 1 10.0.2.20
+	assert_success
+	assert_line --index 0 "traceroute to 10.0.2.20 (10.0.2.20), 1 hops max, 60 byte packets"
+	assert_line --index 1 --regexp '^ 1  10\.0\.1\.1  [0-9.]+ ms  [0-9.]+ ms  [0-9.]+ ms$'
+	assert_equal "${#lines[@]}" 2
+	# No probe went past the router.
+	[[ $(counter "$RT" r1 forwarded) == "$forwarded" ]]
+	run "$HOPCTL" "$RT/hA" traceroute -m 0 10.0.2.20
+	assert_failure 2
+	assert_output --partial "-m: 1 to 255"
+}
+
+@test "hostd ping -t 1 across the router gets Time to live exceeded from it; -W 1 gives up after 1 s" {
+	run "$HOPCTL" "$RT/hA" ping -c 1 -t 1 10.0.2.20
+	assert_failure 1
+	assert_line "From 10.0.1.1 icmp_seq=1 Time to live exceeded"
+	assert_line --regexp '^1 packets transmitted, 0 received, \+1 errors, 100% packet loss'
+	run "$HOPCTL" "$RT/hA" ping -c 1 -t 2 10.0.2.20
+	assert_success
+	assert_line --regexp '^64 bytes from 10\.0\.2\.20: icmp_seq=1 ttl=63 '
+
+	# lB ignores echo requests: no reply and no error, so ping waits -W
+	# seconds for the last reply (10 without -W) and reports the loss.
+	local t0 ms
+	in_rt lB sysctl -qw net.ipv4.icmp_echo_ignore_all=1
+	t0=$(_now_us)
+	run "$HOPCTL" "$RT/hA" ping -c 1 -W 1 10.0.2.30
+	ms=$(elapsed_ms "$t0")
+	in_rt lB sysctl -qw net.ipv4.icmp_echo_ignore_all=0
+	assert_failure 1
+	assert_line --regexp '^1 packets transmitted, 0 received, 100% packet loss'
+	((ms >= 900 && ms < 5000)) || fail "ping -W 1 took $ms ms"
 }

@@ -567,6 +567,43 @@ EOF
 	[ "$(ip netns list | grep -c "^$other-")" -eq 2 ]
 }
 
+@test "down --all takes down every lab of its run root, and only those" {
+	local root=$BATS_TEST_TMPDIR/all lab1 lab2 bystander l
+	lab1=$(HOPLAB_RUN_ROOT=$root lab_name alla)
+	lab2=$(HOPLAB_RUN_ROOT=$root lab_name allb)
+	new_lab bystander allo
+	write_two_linux "$BATS_TEST_TMPDIR/1.lab" "$lab1"
+	write_two_linux "$BATS_TEST_TMPDIR/2.lab" "$lab2"
+	write_two_linux "$BATS_TEST_TMPDIR/o.lab" "$bystander"
+	HOPLAB_RUN_DIR=$root lab_up "$BATS_TEST_TMPDIR/1.lab"
+	HOPLAB_RUN_DIR=$root lab_up "$BATS_TEST_TMPDIR/2.lab"
+	# A lab of another run root (the file's own) stands for the other labs
+	# of the machine.
+	lab_up "$BATS_TEST_TMPDIR/o.lab"
+	for l in "$lab1" "$lab2"; do
+		[ -d "$root/$l" ]
+		[ "$(ip netns list | grep -c "^$l-")" -eq 2 ]
+	done
+
+	HOPLAB_RUN_DIR=$root run "$HOPLAB" down --all
+	assert_success
+	assert_line "lab $lab1 is down"
+	assert_line "lab $lab2 is down"
+	assert_equal "${#lines[@]}" 2
+	for l in "$lab1" "$lab2"; do
+		[ ! -e "$root/$l" ]
+		[ "$(ip netns list | grep -c "^$l-")" -eq 0 ]
+		[ "$(ip -o link show type veth | grep -c "link-netns $l-")" -eq 0 ]
+	done
+	# The other root's lab is still up, and answers.
+	run "$HOPLAB" exec "$bystander/a" ping -c 1 -W 2 10.77.0.2
+	assert_success
+	[ -d "$HOPLAB_RUN_ROOT/$bystander" ]
+	HOPLAB_RUN_DIR=$root run "$HOPLAB" down --all
+	assert_success
+	assert_output "no labs are up"
+}
+
 # ---------------------------------------------------------------------------
 # daemon life cycle, with the stand-in daemons
 
@@ -686,8 +723,8 @@ k1 linux"
 	assert_success
 	lab_absent "$lab"
 
-	# A daemon dies while its lab is up: reported once, then again when
-	# the lab is taken down with it dead.
+	# A daemon dies while its lab is up: reported once, and not again when
+	# the lab is taken down with it dead ...
 	HOPLAB_BIN=$FAKEBIN lab_up "$file"
 	kill -9 "$(cat "$HOPLAB_RUN_ROOT/$lab/h1.pid")"
 	wait_until 5 sh -c "'$HOPLAB' status '$lab' | grep -Eq '^h1 .* dead$'"
@@ -696,6 +733,15 @@ k1 linux"
 	assert_output --partial "daemon of node $lab/h1 is not running (dead)"
 	run health_check
 	assert_success
+	run lab_down "$lab"
+	assert_success
+	run health_check
+	assert_success
+	lab_absent "$lab"
+	# ... while one that died unseen is reported from the logs hoplab kept.
+	HOPLAB_BIN=$FAKEBIN lab_up "$file"
+	kill -9 "$(cat "$HOPLAB_RUN_ROOT/$lab/h1.pid")"
+	wait_until 5 sh -c "'$HOPLAB' status '$lab' | grep -Eq '^h1 .* dead$'"
 	run lab_down "$lab"
 	assert_success
 	run health_check

@@ -40,10 +40,6 @@ port_mtu() {
 	"$HOPCTL" -j "$1/$2" show ports | head -n 1 | jq -r --arg p "$3" '.[] | select(.name == $p) | .mtu'
 }
 port_mtu_is() { [[ $(port_mtu "$1" "$2" "$3") == "$4" ]]; }
-# counter LAB NODE NAME: one counter of show stats.
-counter() {
-	"$HOPCTL" -j "$1/$2" show stats | head -n 1 | jq -r --arg k "$3" '.[$k]'
-}
 counter_above() { (($(counter "$1" "$2" "$3") > $4)); }
 listening() { on "$1" "$2" ss -Hltn "sport = :$3" | grep -q LISTEN; }
 
@@ -59,28 +55,6 @@ transfer() {
 	wait "$server"
 	[[ $(sha256sum <"$dir/sent") == "$(sha256sum <"$dir/received")" ]] ||
 		fail "sha256 differs: sent $(wc -c <"$dir/sent") bytes, received $(wc -c <"$dir/received")"
-}
-
-# ipv4_udp_frame DST_MAC SRC_MAC SRC_IP DST_IP [bad]: hex of an Ethernet
-# frame with a UDP datagram (port 9 to 9, payload "hoplab"), whose header
-# checksum is correct, or off by one with "bad".
-ipv4_udp_frame() {
-	local dst=${1//:/} src=${2//:/} sip dip hdr sum=0 i
-	# shellcheck disable=SC2086 # the dots become separate octets
-	sip=$(printf '%02x' ${3//./ })
-	# shellcheck disable=SC2086
-	dip=$(printf '%02x' ${4//./ })
-	# version/IHL, TOS, total 34, id, flags, TTL 64, UDP, checksum 0
-	hdr=450000221234000040110000$sip$dip
-	for ((i = 0; i < 40; i += 4)); do
-		sum=$((sum + 16#${hdr:i:4}))
-	done
-	while ((sum >> 16)); do sum=$(((sum & 0xffff) + (sum >> 16))); done
-	sum=$((~sum & 0xffff))
-	[[ ${5:-} == bad ]] && sum=$(((sum + 1) & 0xffff))
-	printf '%s%s0800%s%04x%s%s' "$dst" "$src" 45000022123400004011 "$sum" "$sip" "$dip"
-	# UDP: ports 9 -> 9, length 14, no checksum, "hoplab"
-	printf '00090009000e0000%s\n' "686f706c6162"
 }
 
 @test "hosts on two subnets ping each other through routerd; the TTL is one less" {
@@ -382,4 +356,127 @@ ipv4_udp_frame() {
 	assert_success
 	counter_above "$ONE" r1 truncated 0
 	counter_above "$ONE" r1 bad_version 0
+}
+
+@test "routerd rate-limits its ICMP errors: of 1000 datagrams to no route, at most its budget get an answer" {
+	local ha_mac r1_eth0 t0 ms frames sent limited suppressed unreach budget
+	[[ -x $PKTINJECT ]] || fail "pktinject not built"
+	ha_mac=$(mac_of "$ONE" hA)
+	r1_eth0=$(port_mac "$ONE" r1 eth0)
+	# r1 knows hA, so every error it lets through leaves at once.
+	run on "$ONE" hA ping -c 1 -W 2 10.0.1.1
+	assert_success
+	frames=$(counter "$ONE" r1 no_route)
+	sent=$(counter "$ONE" r1 icmp_errors_sent)
+	limited=$(counter "$ONE" r1 icmp_rate_limited)
+	suppressed=$(counter "$ONE" r1 icmp_errors_suppressed)
+	unreach=$(icmp_in "$ONE" hA InDestUnreachs)
+	t0=$(_now_us)
+	on "$ONE" hA "$PKTINJECT" -i eth0 -c 1000 \
+		"$(ipv4_udp_frame "$r1_eth0" "$ha_mac" 10.0.1.10 192.0.2.1)"
+	# A ping behind the burst: once it is answered, r1 has been through
+	# every frame of the burst that reached it.
+	run on "$ONE" hA ping -c 1 -W 5 10.0.1.1
+	assert_success
+	ms=$(elapsed_ms "$t0")
+	frames=$(($(counter "$ONE" r1 no_route) - frames))
+	sent=$(($(counter "$ONE" r1 icmp_errors_sent) - sent))
+	limited=$(($(counter "$ONE" r1 icmp_rate_limited) - limited))
+	suppressed=$(($(counter "$ONE" r1 icmp_errors_suppressed) - suppressed))
+	# ROUTER_ICMP_BURST (50) at once, then ROUTER_ICMP_RATE (100) a second.
+	budget=$((50 + 100 * ms / 1000 + 1))
+	((frames > budget + 100)) || fail "only $frames frames reached r1 in $ms ms: too few to test a budget of $budget"
+	((sent >= 1 && sent <= budget)) || fail "$sent errors sent for $frames datagrams in $ms ms (budget $budget)"
+	((sent + limited == frames)) || fail "$sent sent + $limited rate-limited != $frames datagrams"
+	((suppressed == 0)) || fail "$suppressed errors suppressed"
+	# And hA received just as many, no more.
+	wait_until 5 icmp_in_is "$ONE" hA InDestUnreachs $((unreach + sent))
+	# The bucket fills again: a second later errors are answered again.
+	wait_until 5 bash -c "ip netns exec '$ONE-hA' ping -c 1 -W 1 192.0.2.1 | grep -q 'Destination Net Unreachable'"
+}
+
+@test "route add PREFIX dev PORT: a static route on that port, and routerd ARPs for the destination itself" {
+	local hb_mac
+	hb_mac=$(mac_of "$ONE" hB)
+	on "$ONE" hB ip addr add 198.51.100.20/24 dev eth0
+	run r1 route add 198.51.100.0/24 dev eth1
+	assert_success
+	run r1 show route
+	assert_line --regexp '^198\.51\.100\.0/24 +- +eth1 +static$'
+	run bash -c "'$HOPCTL' -j '$ONE/r1' show route | head -n 1 | jq -r '.[] | select(.prefix == \"198.51.100.0/24\") | \"\(.via) \(.port) \(.kind)\"'"
+	assert_output "null eth1 static"
+	run on "$ONE" hA ping -c 2 -i 0.2 -W 2 198.51.100.20
+	assert_success
+	assert_output --partial "64 bytes from 198.51.100.20: icmp_seq=1 ttl=63"
+	# No gateway: r1 asked for 198.51.100.20 itself, on eth1, and hB answered.
+	run bash -c "'$HOPCTL' -j '$ONE/r1' show arp | head -n 1 | jq -r '.[] | select(.ip == \"198.51.100.20\") | \"\(.mac) \(.port)\"'"
+	assert_output "$hb_mac eth1"
+	run r1 route del 198.51.100.0/24
+	assert_success
+	run on "$ONE" hA ping -c 1 -W 2 198.51.100.20
+	assert_failure
+	assert_output --partial "Destination Net Unreachable"
+	on "$ONE" hB ip addr del 198.51.100.20/24 dev eth0
+}
+
+@test "capture start and stop on routerd: a pcap per port, MACs rewritten between them, nothing after stop" {
+	local dir=$HOPLAB_RUN_ROOT/$ONE/capture ha_mac hb_mac r1_eth0 r1_eth1 size
+	ha_mac=$(mac_of "$ONE" hA)
+	hb_mac=$(mac_of "$ONE" hB)
+	r1_eth0=$(port_mac "$ONE" r1 eth0)
+	r1_eth1=$(port_mac "$ONE" r1 eth1)
+	rm -f "$dir"/r1-*.pcap
+	run r1 capture start
+	assert_success
+	assert_line --regexp "^eth0 +$dir/r1-eth0\.pcap$"
+	assert_line --regexp "^eth1 +$dir/r1-eth1\.pcap$"
+	run on "$ONE" hA ping -c 2 -i 0.2 -W 2 10.0.2.20
+	assert_success
+	run r1 capture stop
+	assert_success
+	run tcpdump -n -e -r "$dir/r1-eth0.pcap" icmp
+	assert_success
+	assert_line --regexp "$ha_mac > $r1_eth0, .* 10\.0\.1\.10 > 10\.0\.2\.20: ICMP echo request, id [0-9]+, seq 2,"
+	assert_line --regexp "$r1_eth0 > $ha_mac, .* 10\.0\.2\.20 > 10\.0\.1\.10: ICMP echo reply, id [0-9]+, seq 2,"
+	run tcpdump -n -e -r "$dir/r1-eth1.pcap" icmp
+	assert_success
+	assert_line --regexp "$r1_eth1 > $hb_mac, .* 10\.0\.1\.10 > 10\.0\.2\.20: ICMP echo request, id [0-9]+, seq 2,"
+	assert_line --regexp "$hb_mac > $r1_eth1, .* 10\.0\.2\.20 > 10\.0\.1\.10: ICMP echo reply, id [0-9]+, seq 2,"
+	# Stopped: the files no longer grow.
+	size=$(stat -c %s "$dir/r1-eth0.pcap")
+	run on "$ONE" hA ping -c 1 -W 2 10.0.2.20
+	assert_success
+	[[ $(stat -c %s "$dir/r1-eth0.pcap") == "$size" ]]
+	# One port only.
+	run r1 capture start eth1
+	assert_success
+	assert_line --regexp "^eth1 +$dir/r1-eth1\.pcap$"
+	refute_output --partial "r1-eth0.pcap"
+	run r1 capture stop
+	assert_success
+	run r1 capture start nosuch0
+	assert_failure 1
+	assert_output --partial "no port 'nosuch0'"
+}
+
+@test "routerd ping -t 1 through another router gets Time to live exceeded from it; -W 1 gives up after 1 s" {
+	run "$HOPCTL" "$TWO/r1" ping -c 1 -t 1 10.0.2.20
+	assert_failure 1
+	assert_line "From 10.0.12.2 icmp_seq=1 Time to live exceeded"
+	assert_line --regexp '^1 packets transmitted, 0 received, \+1 errors, 100% packet loss'
+	run "$HOPCTL" "$TWO/r1" ping -c 1 -t 2 10.0.2.20
+	assert_success
+	assert_line --regexp '^64 bytes from 10\.0\.2\.20: icmp_seq=1 ttl=63 '
+
+	# hB ignores echo requests: no reply and no error, so ping waits -W
+	# seconds for the last reply (10 without -W) and reports the loss.
+	local t0 ms
+	on "$ONE" hB sysctl -qw net.ipv4.icmp_echo_ignore_all=1
+	t0=$(_now_us)
+	run r1 ping -c 1 -W 1 10.0.2.20
+	ms=$(elapsed_ms "$t0")
+	on "$ONE" hB sysctl -qw net.ipv4.icmp_echo_ignore_all=0
+	assert_failure 1
+	assert_line --regexp '^1 packets transmitted, 0 received, 100% packet loss'
+	((ms >= 900 && ms < 5000)) || fail "ping -W 1 took $ms ms"
 }

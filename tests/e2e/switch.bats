@@ -32,6 +32,9 @@ stat_at_least() { (($(stat_of "$1") >= $2)); }
 port_up() { [ "$(swj show ports | head -n 1 | jq -r ".[] | select(.name == \"$1\") | .up")" = "$2" ]; }
 mac_on_port() { [ "$(port_of_mac "$1")" = "$2" ]; }
 mac_gone() { [ -z "$(port_of_mac "$1")" ]; }
+# hopctl_stdout ARGS...: hopctl's standard output alone; its standard
+# error goes to $BATS_TEST_TMPDIR/stderr.
+hopctl_stdout() { "$HOPCTL" "$@" 2>"$BATS_TEST_TMPDIR/stderr"; }
 
 # start_tcpdump NODE FILTER: capture on NODE's eth0 into $BATS_TEST_TMPDIR/NODE.txt.
 start_tcpdump() {
@@ -43,6 +46,58 @@ start_tcpdump() {
 stop_tcpdumps() {
 	pkill -INT -f "timeout 20 tcpdump" || true
 	wait 2>/dev/null || true
+}
+
+# frame_from MAC: hex of a broadcast frame from MAC (EtherType 88b5, for
+# local experiments), for pktinject.
+frame_from() {
+	printf 'ffffffffffff%s88b5%s\n' "${1//:/}" \
+		00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff0011223344556677
+}
+
+# start_extra [OPTION...]: start another switchd with OPTIONs, in sw1's
+# namespace on a veth pair of its own (its port xa; inject frames into
+# its peer xb with xinject), and wait for its control socket.
+# stop_extra ends it; test_teardown does so if the test failed first.
+start_extra() {
+	local ns=$LAB-sw1
+	EXTRA_SOCK=$BATS_TEST_TMPDIR/extra.sock
+	EXTRA_LOG=$BATS_TEST_TMPDIR/extra.log
+	ip -n "$ns" link add xa type veth peer name xb
+	# Nothing but the test's own frames: no IPv6 chatter from xb.
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.xa.disable_ipv6=1 net.ipv6.conf.xb.disable_ipv6=1
+	ip -n "$ns" link set xb up
+	ip netns exec "$ns" "$HOPLAB_BIN_DIR/switchd" --name extra --socket "$EXTRA_SOCK" \
+		-i xa "$@" >"$EXTRA_LOG" 2>&1 &
+	EXTRA_PID=$!
+	wait_until 10 test -S "$EXTRA_SOCK"
+}
+xsw() { "$HOPCTL" "$EXTRA_SOCK" "$@"; }
+xstat() { "$HOPCTL" -j "$EXTRA_SOCK" show stats | head -n 1 | jq -r ".$1"; }
+xstat_is() { [[ $(xstat "$1") == "$2" ]]; }
+xmacs() { "$HOPCTL" -j "$EXTRA_SOCK" show mac | head -n 1 | jq -r '.[].mac' | sort; }
+xinject() { ip netns exec "$LAB-sw1" "$PKTINJECT" -i xb "$@" >/dev/null; }
+# stop_extra: SIGTERM; the extra switchd must exit 0 with a clean log.
+stop_extra() {
+	local pid=$EXTRA_PID rc=0
+	EXTRA_PID=
+	kill -TERM "$pid"
+	wait "$pid" || rc=$?
+	ip -n "$LAB-sw1" link del xa 2>/dev/null || true
+	if grep -qE "$SANITIZER_RE" "$EXTRA_LOG"; then
+		echo "stop_extra: sanitizer report in the extra switchd's log:" >&2
+		cat "$EXTRA_LOG" >&2
+		return 1
+	fi
+	((rc == 0)) || {
+		echo "stop_extra: the extra switchd exited $rc" >&2
+		return 1
+	}
+}
+
+test_setup() { EXTRA_PID=; }
+test_teardown() {
+	[[ -z $EXTRA_PID ]] || stop_extra
 }
 
 @test "three hosts on switchd all ping each other" {
@@ -325,4 +380,123 @@ stop_tcpdumps() {
 	assert_success
 	[ ! -e "$prefix/bin/switchd" ]
 	[ ! -e "$prefix/lib/libhostsock.a" ]
+}
+
+@test "capture start without a port captures every port: the ping on p1 and p2, its ARP broadcast on p3" {
+	local dir=$HOPLAB_RUN_ROOT/$LAB/capture p
+	rm -f "$dir"/sw1-*.pcap
+	# h1 has to ask for h2 again: a broadcast every port sees.
+	on h1 ip neigh flush dev eth0
+	run sw capture start
+	assert_success
+	for p in p1 p2 p3; do
+		assert_line --regexp "^$p +$dir/sw1-$p\.pcap$"
+	done
+	run on h1 ping -c 2 -i 0.2 -W 2 10.0.0.2
+	assert_success
+	run sw capture stop
+	assert_success
+	for p in p1 p2; do
+		run tcpdump -n -r "$dir/sw1-$p.pcap"
+		assert_success
+		assert_line --regexp 'ARP, Request who-has 10\.0\.0\.2 tell 10\.0\.0\.1, length [0-9]+$'
+		assert_line --regexp '10\.0\.0\.1 > 10\.0\.0\.2: ICMP echo request, id [0-9]+, seq 2, length 64$'
+		assert_line --regexp '10\.0\.0\.2 > 10\.0\.0\.1: ICMP echo reply, id [0-9]+, seq 2, length 64$'
+	done
+	run tcpdump -n -r "$dir/sw1-p3.pcap"
+	assert_success
+	assert_line --regexp 'ARP, Request who-has 10\.0\.0\.2 tell 10\.0\.0\.1, length [0-9]+$'
+	refute_output --partial "ICMP echo"
+}
+
+@test "hopctl --json and -j print the daemon's JSON as it is, ending with {\"ok\":true}; errors too, exit 1 and 2" {
+	local sock=$HOPLAB_RUN_ROOT/$LAB/sw1.sock raw
+	raw=$(printf 'help\n' | timeout 5 nc -N -U "$sock")
+	[[ $raw == *'{"ok":true}' ]]
+	run "$HOPCTL" --json "$LAB/sw1" help
+	assert_success
+	assert_output "$raw"
+	run "$HOPCTL" -j "$LAB/sw1" help
+	assert_success
+	assert_output "$raw"
+	run "$HOPCTL" --json "$LAB/sw1" show stats
+	assert_success
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 1 '{"ok":true}'
+	run jq -e '.rx_frames >= 0' <<<"${lines[0]}"
+	assert_success
+	# An error: the daemon's line on stdout, its message on stderr.
+	run hopctl_stdout --json "$LAB/sw1" flush mac nosuch
+	assert_failure 1
+	assert_output '{"ok":false,"error":"no port '\''nosuch'\''"}'
+	run cat "$BATS_TEST_TMPDIR/stderr"
+	assert_output "hopctl: $LAB/sw1: no port 'nosuch'"
+	run hopctl_stdout --json "$LAB/sw1" frobnicate
+	assert_failure 2
+	assert_output '{"ok":false,"error":"unknown command '\''frobnicate'\'' (try '\''help'\'')","usage":true}'
+	run hopctl_stdout -j "$LAB/sw1" show ports extra
+	assert_failure 2
+	assert_output --regexp '^\{"ok":false,"error":"usage: show ports.*"usage":true\}$'
+	# No daemon, no JSON.
+	run hopctl_stdout --json "$LAB/nosuchnode" show ports
+	assert_failure 2
+	assert_output ""
+	run cat "$BATS_TEST_TMPDIR/stderr"
+	assert_output --partial "cannot reach"
+}
+
+@test "switchd --aging 1: show stats says so, and an entry goes a second after its last frame" {
+	local t0 ms
+	start_extra --aging 1
+	run xsw show stats
+	assert_line "aging: 1"
+	t0=$(_now_us)
+	xinject "$(frame_from 02:00:00:00:00:01)"
+	wait_until 5 xstat_is mac_learned 1
+	wait_until 5 xstat_is mac_aged 1
+	ms=$(elapsed_ms "$t0")
+	run xmacs
+	assert_output ""
+	# Not before its time either.
+	((ms >= 900)) || fail "aged out after $ms ms"
+	stop_extra
+}
+
+@test "switchd --max-macs 3 learns three stations, refuses the fourth and counts the refusal" {
+	start_extra --max-macs 3
+	run xsw show stats
+	assert_line "mac_capacity: 3"
+	xinject "$(frame_from 02:00:00:00:00:01)" "$(frame_from 02:00:00:00:00:02)" \
+		"$(frame_from 02:00:00:00:00:03)" "$(frame_from 02:00:00:00:00:04)"
+	wait_until 5 xstat_is rx_frames 4
+	run xsw show stats
+	assert_line "mac_entries: 3"
+	assert_line "mac_learned: 3"
+	assert_line "mac_table_full: 1"
+	run xmacs
+	assert_output "02:00:00:00:00:01
+02:00:00:00:00:02
+02:00:00:00:00:03"
+	# A station it knows is still refreshed; the fourth is refused again.
+	xinject "$(frame_from 02:00:00:00:00:02)" "$(frame_from 02:00:00:00:00:04)"
+	wait_until 5 xstat_is rx_frames 6
+	run xsw show stats
+	assert_line "mac_refreshed: 1"
+	assert_line "mac_table_full: 2"
+	assert_line "mac_entries: 3"
+	stop_extra
+}
+
+@test "switchd with neither option: a table of 65536 entries aging after 300 s; bad values exit 2" {
+	start_extra
+	run xsw show stats
+	assert_line "mac_capacity: 65536"
+	assert_line "aging: 300"
+	assert_line "mac_entries: 0"
+	stop_extra
+	for opt in "--max-macs 0" "--max-macs lots" "--aging -1" "--aging soon"; do
+		# shellcheck disable=SC2086 # the option and its value
+		run ip netns exec "$LAB-sw1" "$HOPLAB_BIN_DIR/switchd" $opt -i nosuch0
+		assert_failure 2
+	done
 }
