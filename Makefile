@@ -39,22 +39,29 @@ DAEMON_INC := $(addprefix -I,$(wildcard daemons/*)) -Itests/unit/support
 REL := build/rel
 SAN := build/san
 FUZ := build/fuzz
+COV := build/cov
+COV_FLAGS := -O0 -g -fprofile-instr-generate -fcoverage-mapping
 
 BINS := $(addprefix bin/,$(DAEMONS))
 SAN_BINS := $(addprefix $(SAN)/bin/,$(DAEMONS))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(SAN)/unit/%,$(UNIT_SRC))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZ)/bin/%,$(FUZZ_SRC))
+COV_BINS := $(patsubst tests/unit/%.c,$(COV)/unit/%,$(UNIT_SRC)) \
+	$(patsubst tests/fuzz/%.c,$(COV)/fuzz/%,$(FUZZ_SRC))
 TOOL_BINS := $(patsubst tests/tools/%.c,$(SAN)/tools/%,$(TOOL_SRC))
 
-.PHONY: all san check-build test unit fuzz e2e lint demo deps install \
-	uninstall clean format help
+.PHONY: all san check-build test unit fuzz e2e lint coverage demo deps \
+	install uninstall clean format help
 
 all: $(BINS)
 
 help:
 	@echo "make            build bin/ (needs the packages of 'make deps')"
 	@echo "make demo       bring a lab up, show it working, take it down"
-	@echo "make test       unit, fuzz and end-to-end tests (as root)"
+	@echo "make test       lint, unit, fuzz and end-to-end tests (as root)"
+	@echo "make fuzz       fuzz each target longer and grow tests/fuzz/corpus/"
+	@echo "make coverage   coverage of the unit tests and fuzz corpora"
+	@echo "make lint       shellcheck and the clang-format check alone"
 	@echo "make deps       install the Debian packages hoplab needs"
 	@echo "make install    install into PREFIX (default /usr/local)"
 	@echo "make format     clang-format every C file"
@@ -82,6 +89,12 @@ $(SAN)/libhoplab.a: $(patsubst %.c,$(SAN)/%.o,$(COMMON_SRC))
 $(FUZ)/libhoplab.a: $(patsubst %.c,$(FUZ)/%.o,$(COMMON_SRC))
 	$(AR) rcs $@ $^
 
+$(COV)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(BASE_CFLAGS) $(DAEMON_INC) $(COV_FLAGS) -c $< -o $@
+$(COV)/libhoplab.a: $(patsubst %.c,$(COV)/%.o,$(COMMON_SRC))
+	$(AR) rcs $@ $^
+
 # --- programs ------------------------------------------------------------
 define program_rules
 bin/$(1): $(patsubst %.c,$(REL)/%.o,$(call daemon_src,$(1))) $(REL)/libhoplab.a
@@ -103,6 +116,12 @@ $(FUZ)/bin/$(1)/%: $(FUZ)/tests/fuzz/$(1)/%.o $(patsubst %.c,$(FUZ)/%.o,$(UNIT_S
 	@mkdir -p $$(dir $$@)
 	$$(FUZZ_CC) -g -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined $$^ $$(LIBS) -o $$@
+$(COV)/unit/$(1)/%: $(COV)/tests/unit/$(1)/%.o $(patsubst %.c,$(COV)/%.o,$(UNIT_SUPPORT) $(call daemon_lib_src,$(1))) $(COV)/libhoplab.a
+	@mkdir -p $$(dir $$@)
+	$$(FUZZ_CC) $$(COV_FLAGS) $$^ $$(LIBS) -lcmocka -o $$@
+$(COV)/fuzz/$(1)/%: $(COV)/tests/fuzz/$(1)/%.o $(patsubst %.c,$(COV)/%.o,$(UNIT_SUPPORT) $(call daemon_lib_src,$(1))) $(COV)/libhoplab.a
+	@mkdir -p $$(dir $$@)
+	$$(FUZZ_CC) $$(COV_FLAGS) -fsanitize=fuzzer $$^ $$(LIBS) -o $$@
 endef
 $(foreach d,common $(DAEMONS),$(eval $(call test_rules,$(d))))
 
@@ -151,6 +170,11 @@ e2e: all san
 	tests/run e2e
 lint:
 	tests/run lint
+# Line and function coverage of the unit tests and the fuzz corpora:
+# build/coverage/summary.txt, report.txt (per file) and html/index.html.
+coverage: deps
+	$(MAKE) $(COV_BINS)
+	tests/coverage
 
 demo: deps
 	$(MAKE) all
@@ -188,5 +212,8 @@ format:
 
 clean:
 	rm -rf bin build
+
+# Objects are never intermediate: keep them for the next build.
+.SECONDARY:
 
 -include $(shell find build -name '*.d' 2>/dev/null)

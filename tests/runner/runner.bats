@@ -95,7 +95,7 @@ lint_copy() {
 	copy=$BATS_TEST_TMPDIR/copy
 	mkdir -p "$copy"
 	(cd "$REPO_ROOT" && cp -r --parents .clang-format .ci netns-lab common daemons \
-		tests/run tests/e2e tests/runner tests/unit tests/fuzz/common "$copy"/)
+		tests/run tests/coverage tests/e2e tests/runner tests/unit tests/fuzz/common "$copy"/)
 }
 
 @test "lint passes on the repository, and fails on a planted shell mistake, a badly formatted C file and a bats file with its own teardown" {
@@ -114,4 +114,16 @@ lint_copy() {
 	assert_line "not ok - shellcheck: 1 findings; see above"
 	assert_line "not ok - clang-format: common/checksum.c need make format"
 	assert_line --regexp "^not ok - tests/e2e/demo.bats: defines .*teardown\\(\\)"
+}
+
+@test "a missing tool is a failure, not a skip" {
+	local bin=$BATS_TEST_TMPDIR/bin f
+	mkdir -p "$bin"
+	for f in /usr/local/bin/* /usr/bin/* /usr/sbin/* /bin/* /sbin/*; do
+		[[ ${f##*/} == bats ]] && continue
+		[[ -e $bin/${f##*/} ]] || ln -s "$f" "$bin/${f##*/}"
+	done
+	PATH=$bin runner tests/runner/planted/skip.bats
+	assert_failure
+	assert_line "not ok - bats: not installed (make deps installs it)"
 }
