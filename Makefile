@@ -157,7 +157,7 @@ check-build: all san $(UNIT_BINS) $(FUZZ_BINS) $(PLANTED_BINS)
 
 # --- tests ---------------------------------------------------------------
 test: deps
-	$(MAKE) check-build
+	$(MAKE) -j$$(nproc) check-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run
 
 unit: $(UNIT_BINS)
