@@ -15,6 +15,7 @@
 #include "log.h"
 
 #define CTL_CONN_MAX 64
+#define CTL_TABLES_MAX 4
 #define CTL_OUT_MAX (16 * 1024 * 1024) /* a client that never reads */
 #define CTL_ERR_MAX 512
 #define CTL_DRAIN_MAX (1024 * 1024) /* input discarded before a close */
@@ -35,7 +36,7 @@ struct ctl_conn {
 	int fd;
 	ev_io rw, ww;
 	ev_timer drain_timer;
-	char in[CTL_LINE_MAX + 1];
+	char in[CTL_LINE_MAX + 1]; /* the longest request and its newline */
 	size_t in_len;
 	char *out;
 	size_t out_len, out_cap;
@@ -52,9 +53,12 @@ struct ctl_server {
 	char *path;
 	int fd;
 	ev_io accept_watcher;
-	const struct ctl_cmd *table;
-	size_t n;
-	void *arg;
+	struct ctl_table {
+		const struct ctl_cmd *cmds;
+		size_t n;
+		void *arg;
+	} tables[CTL_TABLES_MAX];
+	int ntables;
 	struct ctl_conn *conns;
 	int nconns;
 };
@@ -176,6 +180,8 @@ ctl_conn_queue(struct ctl_conn *conn, const char *line, size_t len)
 	memcpy(conn->out + conn->out_len, line, len);
 	conn->out[conn->out_len + len] = '\n';
 	conn->out_len += len + 1;
+	/* A streaming request replies from timers: nothing else would flush. */
+	ev_io_start(conn->srv->loop, &conn->ww);
 }
 
 void
@@ -339,15 +345,18 @@ ctl_help(struct ctl_req *req, const struct ctl_server *srv)
 {
 	json_t *rows = json_array();
 
-	for (size_t i = 0; i < srv->n; i++) {
-		char cmd[256];
-		const struct ctl_cmd *c = &srv->table[i];
+	for (int t = 0; t < srv->ntables; t++) {
+		for (size_t i = 0; i < srv->tables[t].n; i++) {
+			char cmd[256];
+			const struct ctl_cmd *c = &srv->tables[t].cmds[i];
 
-		snprintf(cmd, sizeof(cmd), "%s%s%s", c->words,
-			 c->usage && *c->usage ? " " : "",
-			 c->usage ? c->usage : "");
-		json_array_append_new(rows, json_pack("{s:s, s:s}", "command",
-						      cmd, "help", c->help));
+			snprintf(cmd, sizeof(cmd), "%s%s%s", c->words,
+				 c->usage && *c->usage ? " " : "",
+				 c->usage ? c->usage : "");
+			json_array_append_new(rows,
+					      json_pack("{s:s, s:s}", "command",
+							cmd, "help", c->help));
+		}
 	}
 	json_array_append_new(rows, json_pack("{s:s, s:s}", "command", "help",
 					      "help", "list the commands"));
@@ -364,9 +373,9 @@ ctl_dispatch(struct ctl_server *srv, struct ctl_req *req, struct ctl_conn *conn,
 	     char *line, size_t len, int from_file)
 {
 	char *argv[CTL_ARGS_MAX];
-	const struct ctl_cmd *cmd;
+	const struct ctl_cmd *cmd = NULL;
 	const char *err;
-	int argc, nwords;
+	int argc, nwords, t;
 
 	memset(req, 0, sizeof(*req));
 	req->srv = srv;
@@ -380,17 +389,26 @@ ctl_dispatch(struct ctl_server *srv, struct ctl_req *req, struct ctl_conn *conn,
 		return ctl_usage(req, "empty request (try 'help')");
 	if (argc == 1 && strcmp(argv[0], "help") == 0)
 		return ctl_help(req, srv);
-	cmd = ctl_lookup(srv->table, srv->n, argc, argv, &nwords);
+	for (t = 0; t < srv->ntables; t++) {
+		cmd = ctl_lookup(srv->tables[t].cmds, srv->tables[t].n, argc,
+				 argv, &nwords);
+		if (cmd)
+			break;
+	}
 	if (!cmd)
 		return ctl_usage(req, "unknown command '%.*s' (try 'help')",
 				 ctl_clip(argv[0], 64), argv[0]);
 	/* A command declared without arguments takes none. */
 	if (cmd->usage && !*cmd->usage && argc > nwords)
 		return ctl_usage(req, "usage: %s", cmd->words);
+	if (!cmd->fn)
+		return ctl_usage(req,
+				 "'%s' runs in the client: send it with hopctl",
+				 cmd->words);
 	if (cmd->stream && from_file)
 		return ctl_usage(req, "'%s' cannot run from a config file",
 				 cmd->words);
-	return cmd->fn(req, argc - nwords, argv + nwords, srv->arg);
+	return cmd->fn(req, argc - nwords, argv + nwords, srv->tables[t].arg);
 }
 
 /*
@@ -405,7 +423,8 @@ ctl_conn_next_line(struct ctl_conn *conn, size_t *len, size_t *consumed)
 	if (nl) {
 		*len = (size_t)(nl - conn->in);
 		*consumed = *len + 1;
-	} else if (conn->peer_eof && conn->in_len > 0) {
+	} else if (conn->peer_eof && conn->in_len > 0 &&
+		   conn->in_len <= CTL_LINE_MAX) {
 		*len = *consumed = conn->in_len;
 	} else {
 		return 0;
@@ -435,7 +454,7 @@ ctl_conn_process(struct ctl_conn *conn)
 		}
 		ctl_req_end(&conn->req);
 	}
-	if (conn->in_len == CTL_LINE_MAX && !conn->busy && !conn->closing) {
+	if (conn->in_len == sizeof(conn->in) && !conn->busy && !conn->closing) {
 		memset(&conn->req, 0, sizeof(conn->req));
 		conn->req.srv = conn->srv;
 		conn->req.conn = conn;
@@ -446,7 +465,8 @@ ctl_conn_process(struct ctl_conn *conn)
 	}
 	if (conn->peer_eof && !conn->busy)
 		conn->closing = 1;
-	if (!conn->peer_eof && !conn->closing && conn->in_len < CTL_LINE_MAX)
+	if (!conn->peer_eof && !conn->closing &&
+	    conn->in_len < sizeof(conn->in))
 		ev_io_start(conn->srv->loop, &conn->rw);
 	ctl_conn_flush(conn);
 }
@@ -469,13 +489,13 @@ ctl_conn_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 			ctl_conn_free(conn);
 		return;
 	}
-	if (conn->in_len == CTL_LINE_MAX) {
+	if (conn->in_len == sizeof(conn->in)) {
 		/* Full: the running request must end before more is read. */
 		ev_io_stop(loop, w);
 		return;
 	}
-	n = recv(conn->fd, conn->in + conn->in_len, CTL_LINE_MAX - conn->in_len,
-		 MSG_DONTWAIT);
+	n = recv(conn->fd, conn->in + conn->in_len,
+		 sizeof(conn->in) - conn->in_len, MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
@@ -542,9 +562,7 @@ ctl_server_open(struct ev_loop *loop, const char *path,
 		return NULL;
 	}
 	srv->loop = loop;
-	srv->table = table;
-	srv->n = n;
-	srv->arg = arg;
+	ctl_server_add(srv, table, n, arg);
 	memcpy(sun.sun_path, path, strlen(path) + 1);
 	srv->fd =
 	    socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -567,6 +585,16 @@ ctl_server_open(struct ev_loop *loop, const char *path,
 	srv->accept_watcher.data = srv;
 	ev_io_start(loop, &srv->accept_watcher);
 	return srv;
+}
+
+int
+ctl_server_add(struct ctl_server *srv, const struct ctl_cmd *table, size_t n,
+	       void *arg)
+{
+	if (srv->ntables == CTL_TABLES_MAX)
+		return -1;
+	srv->tables[srv->ntables++] = (struct ctl_table){table, n, arg};
+	return 0;
 }
 
 void

@@ -24,6 +24,13 @@ struct ctl_server;
 struct ctl_server *ctl_server_open(struct ev_loop *loop, const char *path,
 				   const struct ctl_cmd *table, size_t n,
 				   void *arg, char *err, size_t errlen);
+/*
+ * Adds the commands of another table, with their own arg (a daemon's
+ * shell adds those every daemon has). A request is looked up in the
+ * tables in the order they were added; -1 when there are too many.
+ */
+int ctl_server_add(struct ctl_server *srv, const struct ctl_cmd *table,
+		   size_t n, void *arg);
 /* Closes every connection (cancelling their requests) and unlinks path. */
 void ctl_server_close(struct ctl_server *srv);
 

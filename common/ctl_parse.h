@@ -26,8 +26,9 @@ struct ctl_cmd {
 	const char *usage; /* arguments after the words: "[PORT]"; "" for
 			      none, which the dispatcher then enforces */
 	const char *help;
-	ctl_handler fn;
-	int stream; /* replies over time (ping): not from a config file */
+	ctl_handler fn; /* NULL: the client (hopctl) runs the command itself;
+			   the daemon lists it in help and refuses it */
+	int stream;	/* replies over time (ping): not from a config file */
 };
 
 /* True when s[0..len) is well-formed UTF-8 with no control characters. */

@@ -235,8 +235,11 @@ hostsock_await(int ctl, struct sockaddr_in *bound)
 		if (n <= 0) {
 			if (passed >= 0)
 				close(passed);
-			return hostsock_fail(EPROTO, "hostd closed the "
-						     "connection early");
+			return hostsock_fail(EPROTO, "%s",
+					     len == HOSTSOCK_REPLY_MAX
+						 ? "reply line too long"
+						 : "hostd closed the "
+						   "connection early");
 		}
 		len += (size_t)n;
 	}
