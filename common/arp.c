@@ -8,6 +8,7 @@
 
 #include "ipv4.h"
 #include "log.h"
+#include "pbuf.h"
 #include "port.h"
 
 #define ARP_NAME(name) #name,
@@ -17,24 +18,17 @@ const char *const arp_event_names[ARP_EVENT_COUNT] = {ARP_EVENTS(ARP_NAME)};
 const char *const arp_stat_names[ARP_STAT_COUNT] = {ARP_COUNTERS(ARP_NAME)};
 #undef ARP_NAME
 
-/* A packet waiting for its next hop's MAC. */
-struct arp_queued {
-	struct arp_queued *next;
-	size_t len;
-	uint8_t data[];
-};
-
 /* What came with an event. */
 struct arp_event_ctx {
 	const uint8_t *mac; /* reply, request: the sender's MAC */
-	const uint8_t *pkt; /* send: the packet */
-	size_t len;
+	struct pbuf *pkt;   /* send: the packet; an action that takes it
+			       sets this to NULL */
 	double now;
 };
 
 /* Returns false when it removed the entry. */
 typedef bool (*arp_action)(struct arp_cache *c, struct arp_entry *e,
-			   const struct arp_event_ctx *ev);
+			   struct arp_event_ctx *ev);
 
 struct arp_transition {
 	enum arp_state state;
@@ -133,20 +127,11 @@ arp_cache_init(struct arp_cache *c, const struct arp_config *cfg,
 	return 0;
 }
 
+/* Takes the entry out of the table; what waits in it moves to *waiting
+ * (the caller's), or is freed when waiting is NULL. */
 static void
-arp_queue_free(struct arp_queued *q)
-{
-	while (q) {
-		struct arp_queued *next = q->next;
-
-		free(q);
-		q = next;
-	}
-}
-
-/* Takes the entry out of the table; its queue is the caller's. */
-static void
-arp_entry_remove(struct arp_cache *c, struct arp_entry *e)
+arp_entry_remove(struct arp_cache *c, struct arp_entry *e,
+		 struct pbuf_queue *waiting)
 {
 	struct arp_entry **link = &c->buckets[arp_hash(c, e->port, e->ip)];
 
@@ -154,8 +139,10 @@ arp_entry_remove(struct arp_cache *c, struct arp_entry *e)
 		link = &(*link)->hash_next;
 	*link = e->hash_next;
 	e->state = ARP_S_none;
-	e->queue = NULL;
-	e->queue_len = 0;
+	if (waiting)
+		pbuf_queue_move(waiting, &e->queue);
+	else
+		pbuf_queue_clear(&e->queue);
 	c->count--;
 }
 
@@ -163,7 +150,7 @@ void
 arp_cache_destroy(struct arp_cache *c)
 {
 	for (size_t i = 0; c->entries && i < c->cfg.capacity; i++)
-		arp_queue_free(c->entries[i].queue);
+		pbuf_queue_clear(&c->entries[i].queue);
 	free(c->entries);
 	free(c->buckets);
 	c->entries = NULL;
@@ -203,12 +190,13 @@ arp_entry_new(struct arp_cache *c, struct port *port, uint32_t ip)
 			victim = x;
 	}
 	if (!e && victim) {
-		arp_entry_remove(c, victim);
+		arp_entry_remove(c, victim, NULL);
 		e = victim;
 	}
 	if (!e)
 		return NULL;
 	memset(e, 0, sizeof(*e));
+	pbuf_queue_init(&e->queue);
 	e->ip = ip;
 	e->port = port;
 	e->deadline = INFINITY;
@@ -247,34 +235,21 @@ arp_solicit(struct arp_cache *c, struct arp_entry *e, const uint8_t *dst,
 
 static bool
 arp_act_queue(struct arp_cache *c, struct arp_entry *e,
-	      const struct arp_event_ctx *ev)
+	      struct arp_event_ctx *ev)
 {
-	struct arp_queued *q = malloc(sizeof(*q) + ev->len), **tail;
-
-	if (!q)
-		return true;
-	if (e->queue_len == c->cfg.queue_len) {
-		struct arp_queued *oldest = e->queue;
-
-		e->queue = oldest->next;
-		free(oldest);
-		e->queue_len--;
+	if (e->queue.count == c->cfg.queue_len) {
+		pbuf_free(pbuf_queue_pop(&e->queue));
 		c->stats[ARP_STAT_arp_queue_overflow]++;
 	}
-	q->next = NULL;
-	q->len = ev->len;
-	memcpy(q->data, ev->pkt, ev->len);
-	for (tail = &e->queue; *tail; tail = &(*tail)->next)
-		;
-	*tail = q;
-	e->queue_len++;
+	pbuf_queue_push(&e->queue, ev->pkt);
+	ev->pkt = NULL;
 	c->stats[ARP_STAT_arp_queued]++;
 	return true;
 }
 
 static bool
 arp_act_resolve(struct arp_cache *c, struct arp_entry *e,
-		const struct arp_event_ctx *ev)
+		struct arp_event_ctx *ev)
 {
 	arp_act_queue(c, e, ev);
 	arp_solicit(c, e, ether_broadcast, ev->now);
@@ -283,9 +258,10 @@ arp_act_resolve(struct arp_cache *c, struct arp_entry *e,
 
 static bool
 arp_act_retry(struct arp_cache *c, struct arp_entry *e,
-	      const struct arp_event_ctx *ev)
+	      struct arp_event_ctx *ev)
 {
-	struct arp_queued *q;
+	struct pbuf_queue waiting;
+	struct pbuf *p;
 	struct port *port = e->port;
 	char ip[IPV4_ADDR_STRLEN];
 
@@ -298,22 +274,18 @@ arp_act_retry(struct arp_cache *c, struct arp_entry *e,
 	log_debug("arp_act_retry: no answer from %s on %s",
 		  ipv4_ntoa(e->ip, ip), port->name);
 	c->stats[ARP_STAT_arp_resolve_failed]++;
-	q = e->queue;
 	/* Out of the table first: the owner may send (an ICMP error) now. */
-	arp_entry_remove(c, e);
-	while (q) {
-		struct arp_queued *next = q->next;
-
-		c->ops.unreachable(c->arg, port, q->data, q->len);
-		free(q);
-		q = next;
+	arp_entry_remove(c, e, &waiting);
+	while ((p = pbuf_queue_pop(&waiting))) {
+		c->ops.unreachable(c->arg, port, p);
+		pbuf_free(p);
 	}
 	return false;
 }
 
 static bool
 arp_act_learn(struct arp_cache *c, struct arp_entry *e,
-	      const struct arp_event_ctx *ev)
+	      struct arp_event_ctx *ev)
 {
 	if (e->state == ARP_S_none || memcmp(e->mac, ev->mac, ETHER_ADDR_LEN))
 		c->stats[ARP_STAT_arp_learned]++;
@@ -326,36 +298,31 @@ arp_act_learn(struct arp_cache *c, struct arp_entry *e,
 
 static bool
 arp_act_confirm(struct arp_cache *c, struct arp_entry *e,
-		const struct arp_event_ctx *ev)
+		struct arp_event_ctx *ev)
 {
-	struct arp_queued *q = e->queue;
+	struct pbuf_queue waiting;
+	struct pbuf *p;
 
+	pbuf_queue_move(&waiting, &e->queue);
 	arp_act_learn(c, e, ev);
 	e->tries = 0;
-	e->queue = NULL;
-	e->queue_len = 0;
 	arp_set_timer(c, e, ev->now + c->cfg.reachable);
-	while (q) {
-		struct arp_queued *next = q->next;
-
-		c->ops.xmit(c->arg, e->port, e->mac, q->data, q->len);
-		free(q);
-		q = next;
-	}
+	while ((p = pbuf_queue_pop(&waiting)))
+		c->ops.xmit(c->arg, e->port, e->mac, p);
 	return true;
 }
 
 static bool
-arp_act_xmit(struct arp_cache *c, struct arp_entry *e,
-	     const struct arp_event_ctx *ev)
+arp_act_xmit(struct arp_cache *c, struct arp_entry *e, struct arp_event_ctx *ev)
 {
-	c->ops.xmit(c->arg, e->port, e->mac, ev->pkt, ev->len);
+	c->ops.xmit(c->arg, e->port, e->mac, ev->pkt);
+	ev->pkt = NULL;
 	return true;
 }
 
 static bool
 arp_act_probe(struct arp_cache *c, struct arp_entry *e,
-	      const struct arp_event_ctx *ev)
+	      struct arp_event_ctx *ev)
 {
 	arp_act_xmit(c, e, ev);
 	e->tries = 0;
@@ -365,7 +332,7 @@ arp_act_probe(struct arp_cache *c, struct arp_entry *e,
 
 static bool
 arp_act_go_stale(struct arp_cache *c, struct arp_entry *e,
-		 const struct arp_event_ctx *ev)
+		 struct arp_event_ctx *ev)
 {
 	arp_set_timer(c, e, ev->now + c->cfg.stale);
 	return true;
@@ -373,11 +340,11 @@ arp_act_go_stale(struct arp_cache *c, struct arp_entry *e,
 
 static bool
 arp_act_expire(struct arp_cache *c, struct arp_entry *e,
-	       const struct arp_event_ctx *ev)
+	       struct arp_event_ctx *ev)
 {
 	(void)ev;
 	c->stats[ARP_STAT_arp_aged]++;
-	arp_entry_remove(c, e);
+	arp_entry_remove(c, e, NULL);
 	return false;
 }
 
@@ -405,7 +372,7 @@ static const struct arp_transition arp_fsm[] = {
 
 static void
 arp_fsm_run(struct arp_cache *c, struct arp_entry *e, enum arp_event event,
-	    const struct arp_event_ctx *ev)
+	    struct arp_event_ctx *ev)
 {
 	for (size_t i = 0; i < sizeof(arp_fsm) / sizeof(arp_fsm[0]); i++) {
 		const struct arp_transition *t = &arp_fsm[i];
@@ -500,16 +467,18 @@ arp_cache_input(struct arp_cache *c, struct port *port, const uint8_t *buf,
 
 int
 arp_cache_output(struct arp_cache *c, struct port *port, uint32_t nexthop,
-		 const uint8_t *pkt, size_t len, double now)
+		 struct pbuf *pkt, double now)
 {
-	struct arp_event_ctx ev = {.pkt = pkt, .len = len, .now = now};
+	struct arp_event_ctx ev = {.pkt = pkt, .now = now};
 	struct arp_entry *e = arp_lookup(c, port, nexthop);
 
 	if (!e && !(e = arp_entry_new(c, port, nexthop))) {
 		c->stats[ARP_STAT_arp_cache_full]++;
+		pbuf_free(pkt);
 		return -1;
 	}
 	arp_fsm_run(c, e, ARP_EV_send, &ev);
+	pbuf_free(ev.pkt); /* when no action took it */
 	return 0;
 }
 
@@ -552,12 +521,10 @@ arp_cache_flush(struct arp_cache *c, struct port *port)
 {
 	for (size_t i = 0; i < c->cfg.capacity; i++) {
 		struct arp_entry *e = &c->entries[i];
-		struct arp_queued *q = e->queue;
 
 		if (e->state == ARP_S_none || (port && e->port != port))
 			continue;
-		arp_entry_remove(c, e);
-		arp_queue_free(q);
+		arp_entry_remove(c, e, NULL);
 	}
 }
 

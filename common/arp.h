@@ -41,8 +41,10 @@
 #include <stdint.h>
 
 #include "ether.h"
+#include "pbuf.h"
 #include "stats.h"
 
+struct pbuf;
 struct port;
 
 #define ARP_PKT_LEN 28
@@ -149,8 +151,6 @@ enum arp_stat { ARP_COUNTERS(ARP_STAT_ENUM) ARP_STAT_COUNT };
 
 extern const char *const arp_stat_names[ARP_STAT_COUNT];
 
-struct arp_queued;
-
 struct arp_entry {
 	uint32_t ip;
 	struct port *port;
@@ -159,8 +159,7 @@ struct arp_entry {
 	int tries;	 /* requests sent in this round */
 	double deadline; /* the next timeout */
 	double updated;	 /* when the MAC was last learned or confirmed */
-	struct arp_queued *queue;
-	size_t queue_len;
+	struct pbuf_queue queue; /* packets waiting for the MAC */
 	struct arp_entry *hash_next;
 };
 
@@ -169,13 +168,13 @@ struct arp_ops {
 	/* Sends a whole Ethernet frame (an ARP packet) out of port. */
 	void (*send_frame)(void *arg, struct port *port, const uint8_t *frame,
 			   size_t len);
-	/* Sends an IPv4 packet to the station mac on port. */
+	/* Sends the IPv4 packet pkt (taking it) to the station mac on port. */
 	void (*xmit)(void *arg, struct port *port, const uint8_t *mac,
-		     const uint8_t *pkt, size_t len);
+		     struct pbuf *pkt);
 	/* A packet that waited for an address nobody resolved (for an ICMP
-	 * host unreachable); the cache drops it afterwards. */
-	void (*unreachable)(void *arg, struct port *port, const uint8_t *pkt,
-			    size_t len);
+	 * host unreachable); the cache frees it afterwards. */
+	void (*unreachable)(void *arg, struct port *port,
+			    const struct pbuf *pkt);
 	/* Is ip one of the owner's addresses on port? */
 	bool (*is_local)(void *arg, struct port *port, uint32_t ip);
 	/* Is ip inside one of the owner's subnets on port? */
@@ -230,12 +229,13 @@ void arp_cache_input(struct arp_cache *c, struct port *port, const uint8_t *buf,
 		     size_t len, double now);
 
 /*
- * Sends the IPv4 packet pkt to nexthop on port: through ops->xmit at once
- * when the MAC is known, else after resolution (a copy waits). Returns 0,
- * or -1 when it cannot even wait (the cache is full of busy entries).
+ * Sends the IPv4 packet pkt (taking it) to nexthop on port: through
+ * ops->xmit at once when the MAC is known, else after resolution (it
+ * waits in the entry's queue). Returns 0, or -1 when it cannot even wait
+ * (the cache is full of busy entries) and was dropped.
  */
 int arp_cache_output(struct arp_cache *c, struct port *port, uint32_t nexthop,
-		     const uint8_t *pkt, size_t len, double now);
+		     struct pbuf *pkt, double now);
 
 /* Runs the timeouts due by now; the owner's timer calls it. */
 void arp_cache_expire(struct arp_cache *c, double now);

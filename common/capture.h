@@ -5,7 +5,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ctl.h"
 #include "port.h"
 
 /* Starts writing DIR/NODE-PORT.pcap; the path goes to path (len bytes). */
@@ -14,12 +13,5 @@ int capture_start(struct port *port, const char *dir, const char *node,
 void capture_stop(struct port *port);
 /* Appends one frame seen now on port. */
 void capture_write(struct port *port, const uint8_t *frame, size_t len);
-
-/* `capture start [PORT]`, shared by every daemon. */
-int capture_cmd_start(struct ctl_req *req, int argc, char **argv,
-		      struct port **ports, int nports, const char *dir,
-		      const char *node);
-/* `capture stop`, shared by every daemon: closes every capture file. */
-void capture_stop_all(struct port **ports, int nports);
 
 #endif

@@ -1,20 +1,57 @@
-/* Start-up and shutdown plumbing shared by the daemons. */
+/* The shell of every daemon: command line, ports, control socket, loop. */
 #include "daemon.h"
 
 #include <errno.h>
 #include <libgen.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "port_packet.h"
+
+#define DAEMON_SHORTOPTS "n:s:p:c:i:vh"
+#define DAEMON_OPTS_MAX 32
+
+static const struct option daemon_longopts[] = {
+    {"name", required_argument, NULL, 'n'},
+    {"socket", required_argument, NULL, 's'},
+    {"pidfile", required_argument, NULL, 'p'},
+    {"config", required_argument, NULL, 'c'},
+    {"interface", required_argument, NULL, 'i'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+};
 
 static ev_signal daemon_sig[3];
 
-int
+static void
+daemon_usage(const struct daemon_spec *spec, FILE *f, int status)
+{
+	fprintf(
+	    f,
+	    "usage: %s [OPTIONS] -i IF [-i IF ...]\n%s\n\n"
+	    "  -n, --name NAME        node name (default: the program's "
+	    "name)\n"
+	    "  -s, --socket PATH      control socket (default: " DAEMON_RUN_DIR
+	    "/local/NAME.sock)\n"
+	    "  -p, --pidfile PATH     write the pid here\n"
+	    "  -c, --config FILE      replay these command lines at "
+	    "start-up\n"
+	    "  -i, --interface IF     own interface IF (repeat for each "
+	    "port)\n"
+	    "  -v, --verbose          log debug messages\n"
+	    "  -h, --help             show this help\n%s",
+	    spec->prog, spec->about,
+	    spec->options_help ? spec->options_help : "");
+	exit(status);
+}
+
+/* One of the shell's own options; 0 when opt is not one of them. */
+static int
 daemon_option(struct daemon_opts *o, int opt, const char *arg)
 {
 	switch (opt) {
@@ -31,39 +68,60 @@ daemon_option(struct daemon_opts *o, int opt, const char *arg)
 		o->config = arg;
 		return 1;
 	case 'i':
-		if (o->nifs == DAEMON_IFS_MAX)
-			fatalx("at most %d interfaces", DAEMON_IFS_MAX);
+		if (o->nifs == DAEMON_IFS_MAX) {
+			fprintf(stderr, "at most %d interfaces\n",
+				DAEMON_IFS_MAX);
+			exit(2);
+		}
 		o->ifnames[o->nifs++] = arg;
 		return 1;
 	case 'v':
 		o->verbose = 1;
-		log_set_level(LOG_LVL_DEBUG);
 		return 1;
 	}
 	return 0;
 }
 
-void
-daemon_parse(struct daemon_opts *o, int argc, char **argv, const char *prog,
-	     void (*usage)(FILE *f, int status))
+/* The shell's long options followed by the daemon's, zero-terminated. */
+static void
+daemon_longopts_join(const struct daemon_spec *spec, struct option *all)
 {
-	static const struct option longopts[] = {
-	    DAEMON_LONG_OPTIONS,
-	    {NULL, 0, NULL, 0},
-	};
+	size_t n = sizeof(daemon_longopts) / sizeof(daemon_longopts[0]);
+
+	memcpy(all, daemon_longopts, sizeof(daemon_longopts));
+	for (const struct option *o = spec->longopts; o && o->name; o++)
+		if (n < DAEMON_OPTS_MAX - 1)
+			all[n++] = *o;
+	memset(&all[n], 0, sizeof(all[n]));
+}
+
+static void
+daemon_parse(struct daemon *d, int argc, char **argv)
+{
+	const struct daemon_spec *spec = d->spec;
+	struct option longopts[DAEMON_OPTS_MAX];
+	char shortopts[64];
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, DAEMON_SHORT_OPTIONS, longopts,
-				  NULL)) != -1) {
-		if (daemon_option(o, opt, optarg))
+	daemon_longopts_join(spec, longopts);
+	snprintf(shortopts, sizeof(shortopts), "%s%s", DAEMON_SHORTOPTS,
+		 spec->shortopts ? spec->shortopts : "");
+	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) !=
+	       -1) {
+		if (daemon_option(&d->opts, opt, optarg))
 			continue;
 		if (opt == 'h')
-			usage(stdout, 0);
-		usage(stderr, 2);
+			daemon_usage(spec, stdout, 0);
+		if (opt == '?' || !spec->option ||
+		    spec->option(d, opt, optarg) < 0)
+			daemon_usage(spec, stderr, 2);
 	}
 	if (optind != argc)
-		usage(stderr, 2);
-	daemon_opts_finish(o, prog);
+		daemon_usage(spec, stderr, 2);
+	if (d->opts.nifs == 0) {
+		fprintf(stderr, "%s: no interface given (-i IF)\n", spec->prog);
+		exit(2);
+	}
 }
 
 /* mkdir -p for the directory part of path. */
@@ -82,7 +140,8 @@ daemon_mkdirs(const char *path)
 	}
 }
 
-void
+/* Defaults that depend on other options: name, socket, capture folder. */
+static void
 daemon_opts_finish(struct daemon_opts *o, const char *prog)
 {
 	char dir[PATH_MAX];
@@ -94,33 +153,55 @@ daemon_opts_finish(struct daemon_opts *o, const char *prog)
 			 DAEMON_RUN_DIR "/local/%s.sock", o->name);
 		o->socket = o->socket_buf;
 	}
-	if (o->nifs == 0) {
-		fprintf(stderr, "%s: no interface given (-i IF)\n", prog);
-		exit(2);
-	}
 	daemon_mkdirs(o->socket);
 	snprintf(dir, sizeof(dir), "%s", o->socket);
 	snprintf(o->capture_dir, sizeof(o->capture_dir), "%s/capture",
 		 dirname(dir));
 }
 
-void
-daemon_pidfile_write(const struct daemon_opts *o)
+static bool
+daemon_rx(struct port *port, const uint8_t *frame, size_t len, void *arg)
 {
-	FILE *f;
+	struct daemon *d = arg;
 
-	if (!o->pidfile)
-		return;
-	f = fopen(o->pidfile, "w");
-	if (!f || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f) != 0)
-		fatal("pid file %s", o->pidfile);
+	return d->spec->rx(d, port, frame, len);
 }
 
-void
-daemon_pidfile_remove(const struct daemon_opts *o)
+static void
+daemon_open_ports(struct daemon *d)
 {
-	if (o->pidfile)
-		unlink(o->pidfile);
+	char err[512];
+
+	for (int i = 0; i < d->opts.nifs; i++) {
+		struct port *port = port_packet_open(
+		    d->loop, d->opts.ifnames[i], d->spec->promisc, daemon_rx, d,
+		    err, sizeof(err));
+
+		if (!port)
+			fatalx("%s", err);
+		if (port_set_add(&d->ports, port) < 0)
+			fatalx("interface %s given twice", port->name);
+	}
+}
+
+static void
+daemon_port_changed(struct port *port, void *arg)
+{
+	struct daemon *d = arg;
+
+	log_info("daemon_port_changed: %s is %s", port->name,
+		 port->up ? "up" : "down");
+	if (d->spec->port_changed)
+		d->spec->port_changed(d, port);
+}
+
+static void
+daemon_link(const struct nl_link *link, bool deleted, void *arg)
+{
+	struct daemon *d = arg;
+
+	port_packet_link_apply(d->ports.port, d->ports.n, link, deleted,
+			       daemon_port_changed, d);
 }
 
 static void
@@ -131,7 +212,7 @@ daemon_signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	ev_break(loop, EVBREAK_ALL);
 }
 
-void
+static void
 daemon_signals(struct ev_loop *loop)
 {
 	static const int sigs[] = {SIGTERM, SIGINT, SIGHUP};
@@ -143,34 +224,88 @@ daemon_signals(struct ev_loop *loop)
 	}
 }
 
+static void
+daemon_pidfile_write(const struct daemon_opts *o)
+{
+	FILE *f;
+
+	if (!o->pidfile)
+		return;
+	f = fopen(o->pidfile, "w");
+	if (!f || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f) != 0)
+		fatal("pid file %s", o->pidfile);
+}
+
 struct ctl_server *
-daemon_control_start(struct ev_loop *loop, const struct daemon_opts *o,
-		     const struct ctl_cmd *table, size_t n, void *arg)
+daemon_ctl_open(struct daemon *d, const char *path, char *err, size_t errlen)
 {
 	struct ctl_server *ctl;
-	char err[512];
 
-	ctl = ctl_server_open(loop, o->socket, table, n, arg, err, sizeof(err));
+	ctl = ctl_server_open(d->loop, path, d->spec->cmds, *d->spec->ncmds, d,
+			      err, errlen);
 	if (!ctl)
-		fatalx("control socket %s", err);
-	if (o->config && ctl_run_file(ctl, o->config, err, sizeof(err)) < 0) {
-		ctl_server_close(ctl);
-		fatalx("%s", err);
-	}
-	daemon_signals(loop);
-	daemon_pidfile_write(o);
+		return NULL;
+	if (d->spec->more_cmds)
+		d->spec->more_cmds(d, ctl);
+	ctl_server_add(ctl, daemon_cmds, daemon_ncmds, d);
 	return ctl;
 }
 
-void
-daemon_control_stop(struct ctl_server *ctl, const struct daemon_opts *o)
+/* The control socket with the shell's commands and the daemon's, then
+ * the config file. */
+static void
+daemon_control_start(struct daemon *d)
 {
-	ctl_server_close(ctl);
-	daemon_pidfile_remove(o);
+	char err[512];
+
+	d->ctl = daemon_ctl_open(d, d->opts.socket, err, sizeof(err));
+	if (!d->ctl)
+		fatalx("control socket %s", err);
+	if (d->opts.config &&
+	    ctl_run_file(d->ctl, d->opts.config, err, sizeof(err)) < 0) {
+		ctl_server_close(d->ctl);
+		fatalx("%s", err);
+	}
+}
+
+int
+daemon_main(struct daemon *d, const struct daemon_spec *spec, int argc,
+	    char **argv)
+{
+	d->spec = spec;
+	log_init(spec->prog, LOG_LVL_INFO);
+	daemon_parse(d, argc, argv);
+	daemon_opts_finish(&d->opts, spec->prog);
+	log_init(d->opts.name, d->opts.verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	d->loop = EV_DEFAULT;
+	if (spec->init(d) < 0)
+		fatalx("cannot set up: out of memory");
+	daemon_open_ports(d);
+	d->nl = nl_monitor_open(d->loop, daemon_link, d);
+	if (!d->nl)
+		fatal("link monitor");
+	daemon_control_start(d);
+	daemon_signals(d->loop);
+	if (spec->start)
+		spec->start(d);
+	daemon_pidfile_write(&d->opts);
+	log_info("%s on %d ports, control socket %s", spec->prog, d->ports.n,
+		 d->opts.socket);
+	ev_run(d->loop, 0);
+
+	ctl_server_close(d->ctl);
+	if (d->opts.pidfile)
+		unlink(d->opts.pidfile);
+	nl_monitor_close(d->nl);
+	spec->stop(d);
+	port_set_close(&d->ports);
+	log_info("stopped");
+	return 0;
 }
 
 double
-daemon_now(struct ev_loop *loop)
+daemon_now(const struct daemon *d)
 {
-	return ev_now(loop);
+	return ev_now(d->loop);
 }

@@ -1,7 +1,11 @@
 /*
- * What every hoplab daemon does around its own work: command-line options
- * shared by all (name, control socket, pid file, config file, interfaces),
- * the pid file, signals, and following link events onto its ports.
+ * The shell every hoplab daemon lives in: the command line (name, control
+ * socket, pid file, config file, interfaces, and the daemon's own
+ * options), the event loop, the ports it owns over AF_PACKET, link events
+ * from rtnetlink, the control socket with the commands every daemon has
+ * (`show ports`, `capture start`, `capture stop`, `help`), signals and
+ * the pid file. A daemon describes itself in a struct daemon_spec and its
+ * main() is one call to daemon_main().
  */
 #ifndef HOPLAB_DAEMON_H
 #define HOPLAB_DAEMON_H
@@ -9,13 +13,14 @@
 #include <ev.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "ctl.h"
 #include "netlink.h"
 #include "port.h"
 
-#define DAEMON_IFS_MAX 64
+#define DAEMON_IFS_MAX PORT_SET_MAX
 #define DAEMON_RUN_DIR "/run/hoplab"
 
 struct daemon_opts {
@@ -30,59 +35,77 @@ struct daemon_opts {
 	char capture_dir[PATH_MAX];
 };
 
-/* The options every daemon takes; a daemon appends its own after these. */
-#define DAEMON_LONG_OPTIONS                                                    \
-	{"name", required_argument, NULL, 'n'},                                \
-	    {"socket", required_argument, NULL, 's'},                          \
-	    {"pidfile", required_argument, NULL, 'p'},                         \
-	    {"config", required_argument, NULL, 'c'},                          \
-	    {"interface", required_argument, NULL, 'i'},                       \
-	    {"verbose", no_argument, NULL, 'v'},                               \
-	{                                                                      \
-		"help", no_argument, NULL, 'h'                                 \
-	}
-#define DAEMON_SHORT_OPTIONS "n:s:p:c:i:vh"
-#define DAEMON_USAGE                                                           \
-	"  -n, --name NAME        node name (default: the program's name)\n"   \
-	"  -s, --socket PATH      control socket (default: " DAEMON_RUN_DIR    \
-	"/local/NAME.sock)\n"                                                  \
-	"  -p, --pidfile PATH     write the pid here\n"                        \
-	"  -c, --config FILE      replay these command lines at start-up\n"    \
-	"  -i, --interface IF     own interface IF (repeat for each port)\n"   \
-	"  -v, --verbose          log debug messages\n"                        \
-	"  -h, --help             show this help\n"
+struct daemon;
+
+/* What a daemon is, for the shell. Every callback gets the daemon. */
+struct daemon_spec {
+	const char *prog;  /* "switchd" */
+	const char *about; /* one line for --help */
+	/* The daemon's own options, besides the shell's; may be NULL. */
+	const char *shortopts;	       /* "a:m:" */
+	const struct option *longopts; /* ends with a zero row */
+	const char *options_help;      /* their lines in --help */
+	/* One of those options; -1 when its value is bad. */
+	int (*option)(struct daemon *d, int opt, const char *arg);
+	bool promisc; /* ports see every frame on their link */
+	/* Once options are parsed, before the ports open: the daemon's
+	 * state over d->ports (empty yet); -1 when it cannot be made. */
+	int (*init)(struct daemon *d);
+	/* A frame received on a port; false when the daemon dropped it. */
+	bool (*rx)(struct daemon *d, struct port *port, const uint8_t *frame,
+		   size_t len);
+	/* A port went up or down; may be NULL. */
+	void (*port_changed)(struct daemon *d, struct port *port);
+	/* The daemon's commands, besides the shell's (their count is
+	 * known where the table is defined, hence the pointer). */
+	const struct ctl_cmd *cmds;
+	const size_t *ncmds;
+	/* More command tables, with args of their own (ctl_server_add), in
+	 * time for the config file; may be NULL. */
+	void (*more_cmds)(struct daemon *d, struct ctl_server *ctl);
+	/* After the config file ran, before the loop; may be NULL. */
+	void (*start)(struct daemon *d);
+	/* After the loop, before the ports close: frees the state. */
+	void (*stop)(struct daemon *d);
+};
 
 /*
- * Handles one of the shared options; returns 1 when it was one, 0 when the
- * daemon must handle it, and exits with usage text on a bad one.
+ * The shell's state. A daemon's own struct starts with it, so that the
+ * callbacks and command handlers (whose arg is the daemon) reach both.
  */
-int daemon_option(struct daemon_opts *o, int opt, const char *arg);
+struct daemon {
+	struct ev_loop *loop;
+	struct daemon_opts opts;
+	struct port_set ports;
+	struct ctl_server *ctl;
+	struct nl_monitor *nl;
+	const struct daemon_spec *spec;
+};
+
 /*
- * Parses a command line of the shared options alone (for daemons that have
- * no others); usage(f, status) prints the daemon's help and exits.
+ * The whole life of a daemon: parses argv (exiting 2 with usage on a bad
+ * command line, 0 after --help), opens the ports and the control socket,
+ * replays the config file, runs the loop until SIGTERM, SIGINT or SIGHUP,
+ * and tears everything down. Fatal on a start-up failure: a daemon that
+ * cannot be reached or whose config is wrong must not run. Returns the
+ * exit status.
  */
-void daemon_parse(struct daemon_opts *o, int argc, char **argv,
-		  const char *prog, void (*usage)(FILE *f, int status));
-/* Fills in defaults once options are parsed; exits when none names a port. */
-void daemon_opts_finish(struct daemon_opts *o, const char *prog);
-/* Writes the pid file (if asked for); fatal on failure. */
-void daemon_pidfile_write(const struct daemon_opts *o);
-void daemon_pidfile_remove(const struct daemon_opts *o);
-/* SIGTERM, SIGINT and SIGHUP end the loop; SIGPIPE is ignored. */
-void daemon_signals(struct ev_loop *loop);
+int daemon_main(struct daemon *d, const struct daemon_spec *spec, int argc,
+		char **argv);
+
 /*
- * The end of every daemon's start-up: opens the control socket with the
- * daemon's commands, replays its config file, handles signals and writes
- * the pid file. Fatal on failure: a daemon that cannot be reached or whose
- * config is wrong must not run.
+ * Opens a control server for d on path with all of d's commands: the
+ * daemon's, its more_cmds, and the shell's. NULL with a message in err.
+ * (daemon_main() does it; fuzz targets too.)
  */
-struct ctl_server *daemon_control_start(struct ev_loop *loop,
-					const struct daemon_opts *o,
-					const struct ctl_cmd *table, size_t n,
-					void *arg);
-/* Closes the control socket and removes the pid file. */
-void daemon_control_stop(struct ctl_server *ctl, const struct daemon_opts *o);
-/* The current time of the loop, in seconds. */
-double daemon_now(struct ev_loop *loop);
+struct ctl_server *daemon_ctl_open(struct daemon *d, const char *path,
+				   char *err, size_t errlen);
+
+/* The commands every daemon has, for a control server of d (arg = d). */
+extern const struct ctl_cmd daemon_cmds[];
+extern const size_t daemon_ncmds;
+
+/* The time of d's loop, in seconds. */
+double daemon_now(const struct daemon *d);
 
 #endif

@@ -75,7 +75,9 @@ icmp_error_allowed(const struct ipv4_pkt *orig, bool link_multicast)
 	if (ipv4_is_multicast(orig->dst) ||
 	    ipv4_is_limited_broadcast(orig->dst))
 		return false;
-	if (ipv4_martian_src(orig->src))
+	/* 127/8 reaches here only on the loopback (input drops it from a
+	 * wire as a martian): the node's own datagram, which may be told. */
+	if (ipv4_martian_src(orig->src) && (orig->src >> 24) != 127)
 		return false;
 	if (orig->proto == IPV4_PROTO_ICMP) {
 		/* The type of an ICMP message is its payload's first byte;

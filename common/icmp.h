@@ -93,8 +93,10 @@ size_t icmp_build_echo(uint8_t *buf, uint8_t type, uint16_t id, uint16_t seq,
  * RFC 1812 4.3.2.7: may an error be sent about orig? Never about an ICMP
  * error, a datagram sent to a link-layer broadcast or multicast
  * (link_multicast), an IP broadcast or multicast destination, a source
- * that is not a unique host (zero, loopback, broadcast, multicast, class
- * E), or a fragment other than the first.
+ * that is not a unique host (zero, broadcast, multicast, class E; 127/8
+ * only when it is not the node's own datagram on its loopback, which the
+ * caller ensures by dropping 127/8 from a wire), or a fragment other than
+ * the first.
  */
 bool icmp_error_allowed(const struct ipv4_pkt *orig, bool link_multicast);
 

@@ -38,7 +38,8 @@ ip_reass_free(struct ip_reass *r, struct ip_reass_dgram **pp)
 	*pp = d->next;
 	r->count--;
 	r->bytes -= ip_reass_cost(d);
-	free(d->data);
+	if (d->data)
+		pbuf_free(d->data);
 	free(d->blocks);
 	free(d);
 }
@@ -152,7 +153,7 @@ static int
 ip_reass_grow(struct ip_reass *r, struct ip_reass_dgram *d, size_t end)
 {
 	size_t cap = d->cap ? d->cap : 2048;
-	uint8_t *data;
+	struct pbuf *data;
 
 	if (end <= d->cap)
 		return 0;
@@ -163,7 +164,10 @@ ip_reass_grow(struct ip_reass *r, struct ip_reass_dgram *d, size_t end)
 	while (r->bytes + (cap - d->cap) > r->max_bytes)
 		if (!ip_reass_evict(r, d))
 			return -1;
-	data = realloc(d->data, cap);
+	/* Room in front for the header it gets when whole, and for the
+	 * headers below it if it is sent on. */
+	data = d->data ? pbuf_resize(d->data, cap)
+		       : pbuf_alloc(PBUF_HEADROOM + IPV4_HDR_MAX, cap);
 	if (!data)
 		return -1;
 	r->bytes += cap - d->cap;
@@ -184,24 +188,23 @@ ip_reass_mark(struct ip_reass_dgram *d, size_t first, size_t last)
 	return 0;
 }
 
-/* The whole datagram of a complete d, with a header fixed for it. */
-static uint8_t *
-ip_reass_build(const struct ip_reass_dgram *d, size_t *out_len)
+/* The whole datagram of a complete d, taken from it, with a header fixed
+ * for it in front of the data. */
+static struct pbuf *
+ip_reass_build(struct ip_reass_dgram *d)
 {
-	size_t len = d->hdr_len + d->total;
-	uint8_t *buf = malloc(len);
-	struct ipv4_hdr *h = (struct ipv4_hdr *)buf;
+	struct pbuf *p = d->data;
+	struct ipv4_hdr *h;
 
-	if (!buf)
-		return NULL;
-	memcpy(buf, d->hdr, d->hdr_len);
-	memcpy(buf + d->hdr_len, d->data, d->total);
-	h->total_len = htons((uint16_t)len);
+	d->data = NULL;
+	pbuf_trim(p, d->total);
+	h = (struct ipv4_hdr *)pbuf_push(p, d->hdr_len);
+	memcpy(h, d->hdr, d->hdr_len);
+	h->total_len = htons((uint16_t)p->len);
 	h->frag = 0;
 	h->check = 0;
-	h->check = htons(checksum(buf, d->hdr_len));
-	*out_len = len;
-	return buf;
+	h->check = htons(checksum((const uint8_t *)h, d->hdr_len));
+	return p;
 }
 
 /* Checks the fragment's place in its datagram; -1 with a counted reason. */
@@ -242,7 +245,7 @@ ip_reass_add(struct ip_reass *r, struct ip_reass_dgram *d,
 		r->stats[IP_REASS_reass_no_memory]++;
 		return -1;
 	}
-	memcpy(d->data + off, pkt->payload, pkt->payload_len);
+	memcpy(d->data->data + off, pkt->payload, pkt->payload_len);
 	d->received += pkt->payload_len;
 	if (!more)
 		d->total = end;
@@ -258,7 +261,7 @@ ip_reass_add(struct ip_reass *r, struct ip_reass_dgram *d,
 
 int
 ip_reass_input(struct ip_reass *r, const struct ipv4_pkt *pkt, double now,
-	       uint8_t **out, size_t *out_len)
+	       struct pbuf **out)
 {
 	size_t off = (size_t)(pkt->frag & IPV4_OFFSET_MASK) * 8;
 	int more = (pkt->frag & IPV4_FLAG_MF) != 0;
@@ -282,12 +285,8 @@ ip_reass_input(struct ip_reass *r, const struct ipv4_pkt *pkt, double now,
 	}
 	if (!d->total || d->received != d->total || !d->hdr_len)
 		return 0;
-	*out = ip_reass_build(d, out_len);
+	*out = ip_reass_build(d);
 	ip_reass_free(r, ip_reass_find(r, pkt));
-	if (!*out) {
-		r->stats[IP_REASS_reass_no_memory]++;
-		return -1;
-	}
 	r->stats[IP_REASS_reass_ok]++;
 	return 1;
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "ipv4.h"
+#include "pbuf.h"
 
 #define IP_REASS_TIMEOUT 30.0	     /* seconds, as Linux */
 #define IP_REASS_MAX_DATAGRAMS 64    /* pending at once */
@@ -45,7 +46,7 @@ struct ip_reass_dgram {
 	double deadline;
 	uint8_t hdr[IPV4_HDR_MAX]; /* the first fragment's header */
 	size_t hdr_len;		   /* 0 until the first fragment came */
-	uint8_t *data;		   /* payload so far */
+	struct pbuf *data;	   /* payload so far, cap bytes */
 	size_t cap;
 	size_t total;	 /* payload length, once the last fragment came */
 	size_t received; /* payload bytes held */
@@ -81,14 +82,15 @@ void ip_reass_init(struct ip_reass *r);
 void ip_reass_destroy(struct ip_reass *r);
 
 /*
- * Adds the fragment pkt (validated by ipv4_parse). Returns 1 when it
- * completed its datagram: *out then holds the whole datagram (header with
- * the first fragment's options, total length and checksum fixed), malloc'd
- * for the caller to free, and *out_len its length. Returns 0 when more
- * fragments are needed and -1 when the fragment was dropped.
+ * Adds the fragment pkt (validated by ipv4_parse; copied, so it is only
+ * lent). Returns 1 when it completed its datagram: *out then holds the
+ * whole datagram (header with the first fragment's options, total length
+ * and checksum fixed), the caller's, with headroom for the headers below.
+ * Returns 0 when more fragments are needed and -1 when the fragment was
+ * dropped.
  */
 int ip_reass_input(struct ip_reass *r, const struct ipv4_pkt *pkt, double now,
-		   uint8_t **out, size_t *out_len);
+		   struct pbuf **out);
 
 /* Drops datagrams whose timer ran out; call about once a second. */
 void ip_reass_expire(struct ip_reass *r, double now);

@@ -12,12 +12,11 @@
 #define PING_SENT_SLOTS 1024 /* send times remembered, by seq */
 
 struct ping {
+	struct sock sock; /* first: the socket's owner is the ping */
 	struct ping_opts o;
-	struct ping_owner owner;
+	struct ipnode *n;
 	struct ctl_req *req;
-	struct ev_loop *loop;
 	ev_timer timer; /* the next request, then the wait for the last */
-	uint16_t id;
 	unsigned sent;
 	unsigned received;
 	unsigned errors;
@@ -25,14 +24,7 @@ struct ping {
 	double sent_at[PING_SENT_SLOTS];
 	double rtt_min, rtt_max, rtt_sum, rtt_sum2; /* milliseconds */
 	uint8_t *msg; /* the echo request being built */
-	/* A reply can come back while the request is still being sent (to
-	 * the sender itself, through its loopback): the ping then ends only
-	 * once the send has returned, never under its feet. */
-	bool sending;
-	bool finish_pending;
 };
-
-static uint16_t ping_next_id;
 
 static int
 ping_number(const char *s, double min, double max, double *out)
@@ -168,8 +160,8 @@ ping_sqrt(double x)
 static void
 ping_free(struct ping *p)
 {
-	ev_timer_stop(p->loop, &p->timer);
-	p->owner.finished(p->owner.arg, p);
+	ev_timer_stop(p->n->loop, &p->timer);
+	ipnode_icmp_close(p->n, &p->sock);
 	free(p->msg);
 	free(p);
 }
@@ -225,11 +217,11 @@ ping_send(struct ping *p)
 
 	for (size_t i = 0; i < p->o.size; i++)
 		p->msg[ICMP_HDR_LEN + i] = (uint8_t)(i + 8);
-	len = icmp_build_echo(p->msg, ICMP_TYPE_ECHO, p->id, seq,
+	len = icmp_build_echo(p->msg, ICMP_TYPE_ECHO, p->sock.lport, seq,
 			      p->msg + ICMP_HDR_LEN, p->o.size);
 	p->sent_at[seq % PING_SENT_SLOTS] = ev_time();
 	p->sent++;
-	if (p->owner.send(p->owner.arg, p->o.dst, p->o.ttl, p->msg, len) < 0) {
+	if (ipnode_icmp_send(p->n, &p->sock, p->o.dst, p->msg, len) < 0) {
 		ctl_printf(p->req, "ping: sendmsg: %s", strerror(errno));
 		p->errors++;
 	}
@@ -240,58 +232,15 @@ ping_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct ping *p = w->data;
 
-	(void)loop;
 	(void)revents;
 	if (ping_all_sent(p)) {
 		ping_finish(p); /* waited long enough for the last replies */
 		return;
 	}
-	p->sending = true;
 	ping_send(p);
-	p->sending = false;
-	if (p->finish_pending) {
-		ping_finish(p);
-		return;
-	}
 	ev_timer_set(&p->timer, ping_all_sent(p) ? p->o.wait : p->o.interval,
 		     0);
-	ev_timer_start(p->loop, &p->timer);
-}
-
-int
-ping_cmd(struct ctl_req *req, int argc, char **argv, struct ev_loop *loop,
-	 const struct ping_owner *owner, struct ping **out)
-{
-	struct ping_opts o;
-	struct ping *p;
-	char err[160];
-
-	if (ping_parse(argc, argv, &o, err, sizeof(err)) < 0)
-		return ctl_usage(req, "%s", err);
-	p = calloc(1, sizeof(*p));
-	if (p)
-		p->msg = malloc(ICMP_HDR_LEN + o.size);
-	if (!p || !p->msg) {
-		free(p);
-		return ctl_fail(req, "out of memory");
-	}
-	if (!ping_next_id)
-		ping_next_id = (uint16_t)getpid();
-	p->o = o;
-	p->owner = *owner;
-	p->req = req;
-	p->loop = loop;
-	p->id = ping_next_id++;
-	p->start = ev_time();
-	ev_init(&p->timer, ping_timer_cb);
-	p->timer.data = p;
-	*out = p;
-	ctl_set_cancel(req, ping_cancel, p);
-	ctl_printf(req, "PING %s (%s) %zu(%zu) bytes of data.", o.dst_str,
-		   o.dst_str, o.size, o.size + IPV4_HDR_LEN + ICMP_HDR_LEN);
-	ev_timer_set(&p->timer, 0, 0);
 	ev_timer_start(loop, &p->timer);
-	return CTL_ASYNC;
 }
 
 /* iputils' precision: three significant decimals below 100 ms. */
@@ -314,12 +263,26 @@ ping_seq_sent(const struct ping *p, uint16_t seq)
 	return seq >= 1 && seq <= p->sent && p->sent - seq < PING_SENT_SLOTS;
 }
 
+/* Every request is answered, one way or the other: the report. */
 static void
-ping_reply(struct ping *p, uint32_t src, uint8_t ttl, const struct icmp_msg *m)
+ping_maybe_done(struct ping *p)
 {
-	double ms = (ev_time() - p->sent_at[m->seq % PING_SENT_SLOTS]) * 1000;
-	char from[IPV4_ADDR_STRLEN], time[32];
+	if (ping_all_sent(p) && p->received + p->errors >= p->sent)
+		ping_finish(p);
+}
 
+static void
+ping_recv(struct sock *s, const struct sock_dgram *d)
+{
+	struct ping *p = (struct ping *)s;
+	char from[IPV4_ADDR_STRLEN], time[32];
+	struct icmp_msg m;
+	double ms;
+
+	if (icmp_parse(d->data, d->len, &m) != ICMP_ok ||
+	    m.type != ICMP_TYPE_ECHO_REPLY || !ping_seq_sent(p, m.seq))
+		return;
+	ms = (ev_time() - p->sent_at[m.seq % PING_SENT_SLOTS]) * 1000;
 	if (p->received == 0 || ms < p->rtt_min)
 		p->rtt_min = ms;
 	if (ms > p->rtt_max)
@@ -329,55 +292,72 @@ ping_reply(struct ping *p, uint32_t src, uint8_t ttl, const struct icmp_msg *m)
 	p->received++;
 	ping_format_ms(ms, time, sizeof(time));
 	ctl_printf(p->req, "%zu bytes from %s: icmp_seq=%u ttl=%u time=%s ms",
-		   m->body_len + ICMP_HDR_LEN, ipv4_ntoa(src, from), m->seq,
-		   ttl, time);
+		   d->len, ipv4_ntoa(d->src, from), m.seq, d->ttl, time);
+	ping_maybe_done(p);
 }
 
-/* The seq of our echo request quoted by an error, or 0. */
-static uint16_t
-ping_quoted_seq(const struct ping *p, const struct icmp_msg *m)
+/* An error that quotes one of our echo requests. */
+static void
+ping_error(struct sock *s, const struct sock_error *e)
 {
-	const uint8_t *q = m->body;
-	size_t ihl;
-
-	if (m->body_len < IPV4_HDR_LEN || q[0] >> 4 != 4)
-		return 0;
-	ihl = (size_t)(q[0] & 0x0f) * 4;
-	if (ihl < IPV4_HDR_LEN || m->body_len < ihl + ICMP_HDR_LEN ||
-	    q[9] != IPV4_PROTO_ICMP || q[ihl] != ICMP_TYPE_ECHO)
-		return 0;
-	if ((uint16_t)(q[ihl + 4] << 8 | q[ihl + 5]) != p->id)
-		return 0;
-	return (uint16_t)(q[ihl + 6] << 8 | q[ihl + 7]);
-}
-
-bool
-ping_input(struct ping *p, uint32_t src, uint8_t ttl, const struct icmp_msg *m)
-{
+	struct ping *p = (struct ping *)s;
 	char from[IPV4_ADDR_STRLEN], text[64];
 	uint16_t seq;
 
-	if (m->type == ICMP_TYPE_ECHO_REPLY) {
-		if (m->id != p->id || !ping_seq_sent(p, m->seq))
-			return false;
-		ping_reply(p, src, ttl, m);
-	} else if (icmp_type_is_error(m->type)) {
-		seq = ping_quoted_seq(p, m);
-		if (!ping_seq_sent(p, seq))
-			return false;
-		p->errors++;
-		ctl_printf(p->req, "From %s icmp_seq=%u %s",
-			   ipv4_ntoa(src, from), seq,
-			   ping_error_text(m->type, m->code, m->mtu, text,
-					   sizeof(text)));
-	} else {
-		return false;
+	if (e->quote_len < ICMP_HDR_LEN)
+		return;
+	seq = (uint16_t)(e->quote[6] << 8 | e->quote[7]);
+	if (!ping_seq_sent(p, seq))
+		return;
+	p->errors++;
+	ctl_printf(
+	    p->req, "From %s icmp_seq=%u %s", ipv4_ntoa(e->from, from), seq,
+	    ping_error_text(e->type, e->code, e->mtu, text, sizeof(text)));
+	ping_maybe_done(p);
+}
+
+static const struct sock_ops ping_ops = {
+    .recv = ping_recv,
+    .error = ping_error,
+};
+
+int
+ping_cmd(struct ctl_req *req, int argc, char **argv, struct ipnode *n)
+{
+	struct ping_opts o;
+	struct ping *p;
+	char err[160];
+
+	if (ping_parse(argc, argv, &o, err, sizeof(err)) < 0)
+		return ctl_usage(req, "%s", err);
+	if (!n->loop)
+		return ctl_fail(req, "ping needs the event loop");
+	p = calloc(1, sizeof(*p));
+	if (p)
+		p->msg = malloc(ICMP_HDR_LEN + o.size);
+	if (!p || !p->msg) {
+		free(p);
+		return ctl_fail(req, "out of memory");
 	}
-	if (ping_all_sent(p) && p->received + p->errors >= p->sent) {
-		if (p->sending)
-			p->finish_pending = true;
-		else
-			ping_finish(p);
+	p->sock.ops = &ping_ops;
+	p->sock.owner = p;
+	p->sock.ttl = o.ttl;
+	if (ipnode_icmp_open(n, &p->sock) < 0) {
+		free(p->msg);
+		free(p);
+		return ctl_fail(req, "no free ICMP identifier: %s",
+				strerror(errno));
 	}
-	return true;
+	p->o = o;
+	p->n = n;
+	p->req = req;
+	p->start = ev_time();
+	ev_init(&p->timer, ping_timer_cb);
+	p->timer.data = p;
+	ctl_set_cancel(req, ping_cancel, p);
+	ctl_printf(req, "PING %s (%s) %zu(%zu) bytes of data.", o.dst_str,
+		   o.dst_str, o.size, o.size + IPV4_HDR_LEN + ICMP_HDR_LEN);
+	ev_timer_set(&p->timer, 0, 0);
+	ev_timer_start(n->loop, &p->timer);
+	return CTL_ASYNC;
 }

@@ -1,6 +1,8 @@
 /* Port bookkeeping shared by every kind of port. */
 #include "port.h"
 
+#include <string.h>
+
 #include "capture.h"
 
 int
@@ -25,7 +27,15 @@ port_deliver(struct port *port, const uint8_t *frame, size_t len)
 	port->cnt.rx_bytes += len;
 	if (port->capture)
 		capture_write(port, frame, len);
-	port->rx(port, frame, len, port->rx_arg);
+	if (!port->up) {
+		port->cnt.rx_port_down++;
+		port->cnt.rx_dropped++;
+	} else if (len > port_frame_max(port)) {
+		port->cnt.rx_oversize++;
+		port->cnt.rx_dropped++;
+	} else if (!port->rx(port, frame, len, port->rx_arg)) {
+		port->cnt.rx_dropped++;
+	}
 }
 
 void
@@ -58,12 +68,55 @@ port_json(const struct port *port)
 	    "tx_dropped", (json_int_t)c->tx_dropped);
 }
 
+int
+port_set_add(struct port_set *set, struct port *port)
+{
+	if (set->n == PORT_SET_MAX || port_set_find(set, port->name))
+		return -1;
+	port->index = set->n;
+	set->port[set->n++] = port;
+	return 0;
+}
+
+struct port *
+port_set_find(const struct port_set *set, const char *name)
+{
+	for (int i = 0; i < set->n; i++)
+		if (strcmp(set->port[i]->name, name) == 0)
+			return set->port[i];
+	return NULL;
+}
+
+void
+port_set_close(struct port_set *set)
+{
+	for (int i = 0; i < set->n; i++)
+		port_close(set->port[i]);
+	set->n = 0;
+}
+
 json_t *
-port_table_json(struct port *const *ports, int n)
+port_set_json(const struct port_set *set)
 {
 	json_t *rows = json_array();
 
-	for (int i = 0; i < n; i++)
-		json_array_append_new(rows, port_json(ports[i]));
+	for (int i = 0; i < set->n; i++)
+		json_array_append_new(rows, port_json(set->port[i]));
 	return rows;
+}
+
+void
+port_set_stats_json(const struct port_set *set, json_t *obj)
+{
+	uint64_t rx = 0, down = 0, oversize = 0;
+
+	for (int i = 0; i < set->n; i++) {
+		rx += set->port[i]->cnt.rx_packets;
+		down += set->port[i]->cnt.rx_port_down;
+		oversize += set->port[i]->cnt.rx_oversize;
+	}
+	json_object_set_new(obj, "rx_frames", json_integer((json_int_t)rx));
+	json_object_set_new(obj, "port_down", json_integer((json_int_t)down));
+	json_object_set_new(obj, "oversize",
+			    json_integer((json_int_t)oversize));
 }

@@ -17,7 +17,12 @@
 
 #define PORT_NAME_MAX IFNAMSIZ
 #define PORT_FRAME_MAX 65600 /* an MTU of 65535 plus headers */
+#define PORT_SET_MAX 64
 
+/*
+ * rx_dropped counts every received frame that was not used: those the port
+ * itself refused (rx_port_down, rx_oversize) and those its owner dropped.
+ */
 struct port_counters {
 	uint64_t rx_packets;
 	uint64_t rx_bytes;
@@ -25,12 +30,19 @@ struct port_counters {
 	uint64_t tx_bytes;
 	uint64_t rx_dropped;
 	uint64_t tx_dropped;
+	uint64_t rx_port_down; /* arrived while the port was down */
+	uint64_t rx_oversize;  /* longer than the port's MTU allows */
 };
 
 struct port;
 
-/* Called for each received frame; the frame is valid until it returns. */
-typedef void (*port_rx_fn)(struct port *port, const uint8_t *frame, size_t len,
+/*
+ * Called for each received frame that the port accepted; the frame is
+ * valid until it returns. Returns false when the owner dropped the frame
+ * (it counts it under a reason of its own; the port adds it to
+ * rx_dropped).
+ */
+typedef bool (*port_rx_fn)(struct port *port, const uint8_t *frame, size_t len,
 			   void *arg);
 
 struct port_ops {
@@ -58,14 +70,34 @@ struct port {
  * longer than the MTU allows counts as tx_dropped and returns -1.
  */
 int port_send(struct port *port, const uint8_t *frame, size_t len);
-/* Hands a received frame to the port's owner, counting it. */
+/*
+ * Hands a received frame to the port's owner, counting it; a port that is
+ * down, or a frame longer than the MTU allows, never reaches the owner.
+ */
 void port_deliver(struct port *port, const uint8_t *frame, size_t len);
 void port_close(struct port *port);
 /* The largest frame (without FCS) the port's MTU allows, tagged or not. */
 size_t port_frame_max(const struct port *port);
 /* One row of `show ports`. */
 json_t *port_json(const struct port *port);
-/* The rows of `show ports` for n ports. */
-json_t *port_table_json(struct port *const *ports, int n);
+
+/* The ports a daemon owns; a port's index is its place here. */
+struct port_set {
+	struct port *port[PORT_SET_MAX];
+	int n;
+};
+
+/* Adds port (setting its index); -1 when the set is full or has a port of
+ * that name. */
+int port_set_add(struct port_set *set, struct port *port);
+/* The port called name, or NULL. */
+struct port *port_set_find(const struct port_set *set, const char *name);
+/* Closes every port and empties the set. */
+void port_set_close(struct port_set *set);
+/* The rows of `show ports`. */
+json_t *port_set_json(const struct port_set *set);
+/* Counters of the whole set for `show stats`: rx_frames (every frame
+ * received), port_down and oversize (refused by the ports). */
+void port_set_stats_json(const struct port_set *set, json_t *obj);
 
 #endif

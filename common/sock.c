@@ -106,7 +106,14 @@ sock_lookup(const struct sock_table *t, uint8_t proto, uint32_t dst,
 static const char *
 sock_proto_name(uint8_t proto)
 {
-	return proto == IPV4_PROTO_UDP ? "udp" : "?";
+	switch (proto) {
+	case IPV4_PROTO_UDP:
+		return "udp";
+	case IPV4_PROTO_ICMP:
+		return "icmp";
+	default:
+		return "?";
+	}
 }
 
 static void

@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host.h"
-#include "host_apps.h"
+#include "host_trace.h"
 #include "udp.h"
 
 struct host_trace {
@@ -35,7 +34,7 @@ static void host_trace_probe(struct host_trace *t);
 static void
 host_trace_free(struct host_trace *t)
 {
-	ev_timer_stop(t->h->loop, &t->timer);
+	ev_timer_stop(t->h->node.loop, &t->timer);
 	udp_close(t->h, &t->sock);
 	free(t);
 }
@@ -107,10 +106,11 @@ host_trace_probe(struct host_trace *t)
 	t->sock.ttl = (uint8_t)t->ttl;
 	t->sent = ev_time();
 	ev_timer_set(&t->timer, t->wait, 0.0);
-	ev_timer_start(t->h->loop, &t->timer);
+	ev_timer_start(t->h->node.loop, &t->timer);
 	/* A probe that cannot leave is reported like a lost one, by the
 	 * timer, so that the request never ends inside its handler. */
-	udp_send(t->h, &t->sock, t->dst, t->dport, payload, sizeof(payload));
+	udp_send_copy(t->h, &t->sock, t->dst, t->dport, payload,
+		      sizeof(payload));
 }
 
 /*
@@ -148,15 +148,17 @@ host_trace_flag(uint8_t type, uint8_t code)
 }
 
 static void
-host_trace_error(struct sock *s, uint8_t type, uint8_t code, uint32_t from,
-		 uint32_t dst, uint16_t dport)
+host_trace_error(struct sock *s, const struct sock_error *e)
 {
 	struct host_trace *t = (struct host_trace *)s;
 	char ip[IPV4_ADDR_STRLEN];
+	uint32_t from = e->from;
+	uint8_t type = e->type, code = e->code;
 
-	if (dst != t->dst || dport != t->dport || !ev_is_active(&t->timer))
+	if (e->dst != t->dst || e->dport != t->dport ||
+	    !ev_is_active(&t->timer))
 		return;
-	ev_timer_stop(t->h->loop, &t->timer);
+	ev_timer_stop(t->h->node.loop, &t->timer);
 	if (from != t->hop_addr) {
 		host_trace_append(t, " %s", ipv4_ntoa(from, ip));
 		t->hop_addr = from;
@@ -208,6 +210,10 @@ host_trace_cmd(struct host *h, struct ctl_req *req, int argc, char **argv)
 	struct host_trace *t = calloc(1, sizeof(*t));
 	char ip[IPV4_ADDR_STRLEN];
 
+	if (!h->node.loop) {
+		free(t);
+		return ctl_fail(req, "traceroute needs the event loop");
+	}
 	if (!t)
 		return ctl_fail(req, "out of memory");
 	t->max_hops = 30;
@@ -216,7 +222,8 @@ host_trace_cmd(struct host *h, struct ctl_req *req, int argc, char **argv)
 		free(t);
 		return CTL_DONE;
 	}
-	if (!route_lookup(h->routes, t->dst)) {
+	if (!ipnode_is_self(&h->node, t->dst) &&
+	    !route_lookup(h->node.routes, t->dst)) {
 		free(t);
 		return ctl_fail(req, "%s: network unreachable", argv[argc - 1]);
 	}
@@ -235,6 +242,6 @@ host_trace_cmd(struct host *h, struct ctl_req *req, int argc, char **argv)
 		   ipv4_ntoa(t->dst, ip), ip, t->max_hops);
 	t->ttl = 1;
 	host_trace_append(t, "%2d ", t->ttl);
-	ev_timer_start(h->loop, &t->timer);
+	ev_timer_start(h->node.loop, &t->timer);
 	return CTL_ASYNC;
 }

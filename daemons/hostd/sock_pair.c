@@ -40,8 +40,8 @@ sock_pair_free(struct sock_pair *sp)
 			break;
 		}
 	}
-	if (sp->h->loop)
-		ev_io_stop(sp->h->loop, &sp->rw);
+	if (sp->h->node.loop)
+		ev_io_stop(sp->h->node.loop, &sp->rw);
 	udp_close(sp->h, &sp->sock);
 	close(sp->fd);
 	free(sp);
@@ -62,26 +62,25 @@ sock_pair_deliver(struct sock_pair *sp, const struct hostsock_hdr *hdr,
 }
 
 static void
-sock_pair_recv(struct sock *s, uint32_t src, uint16_t sport,
-	       const uint8_t *data, size_t len)
+sock_pair_recv(struct sock *s, const struct sock_dgram *d)
 {
-	struct hostsock_hdr hdr = {
-	    .kind = HOSTSOCK_DATA, .addr = htonl(src), .port = htons(sport)};
+	struct hostsock_hdr hdr = {.kind = HOSTSOCK_DATA,
+				   .addr = htonl(d->src),
+				   .port = htons(d->sport)};
 
-	sock_pair_deliver((struct sock_pair *)s, &hdr, data, len);
+	sock_pair_deliver((struct sock_pair *)s, &hdr, d->data, d->len);
 }
 
 static void
-sock_pair_error(struct sock *s, uint8_t type, uint8_t code, uint32_t from,
-		uint32_t dst, uint16_t dport)
+sock_pair_error(struct sock *s, const struct sock_error *e)
 {
 	struct sock_pair *sp = (struct sock_pair *)s;
 	struct hostsock_hdr hdr = {.kind = HOSTSOCK_ERROR,
-				   .icmp_type = type,
-				   .icmp_code = code,
-				   .addr = htonl(dst),
-				   .port = htons(dport),
-				   .icmp_from = htonl(from)};
+				   .icmp_type = e->type,
+				   .icmp_code = e->code,
+				   .addr = htonl(e->dst),
+				   .port = htons(e->dport),
+				   .icmp_from = htonl(e->from)};
 
 	if (sp->framed)
 		sock_pair_deliver(sp, &hdr, NULL, 0);
@@ -107,54 +106,66 @@ static const struct sock_ops sock_pair_ops = {
     .queues = sock_pair_queues,
 };
 
-/* One message from the application: a datagram to send. */
+/*
+ * One message from the application, received into p: a datagram to send,
+ * after the header when the socket is framed.
+ */
 static void
-sock_pair_send(struct sock_pair *sp, const uint8_t *msg, size_t len)
+sock_pair_send(struct sock_pair *sp, struct pbuf *p)
 {
 	struct hostsock_hdr hdr = {0};
 
 	if (sp->framed) {
-		if (len < sizeof(hdr) || msg[0] != HOSTSOCK_DATA) {
-			sp->h->stats[STAT_tx_failed]++;
+		if (p->len < sizeof(hdr) || p->data[0] != HOSTSOCK_DATA) {
+			sp->h->stats[STAT_udp_tx_failed]++;
+			pbuf_free(p);
 			return;
 		}
-		memcpy(&hdr, msg, sizeof(hdr));
-		msg += sizeof(hdr);
-		len -= sizeof(hdr);
+		memcpy(&hdr, p->data, sizeof(hdr));
+		pbuf_pull(p, sizeof(hdr));
 	}
-	if (udp_send(sp->h, &sp->sock, ntohl(hdr.addr), ntohs(hdr.port), msg,
-		     len) < 0)
+	if (udp_send(sp->h, &sp->sock, ntohl(hdr.addr), ntohs(hdr.port), p) < 0)
 		log_debug("sock_pair_send: port %u: %s", sp->sock.lport,
 			  strerror(errno));
+}
+
+/* True when the application closed its end (a bare descriptor reads an
+ * empty datagram and an end the same way). */
+static bool
+sock_pair_hung_up(const struct sock_pair *sp)
+{
+	struct pollfd p = {.fd = sp->fd, .events = POLLRDHUP};
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLRDHUP));
 }
 
 static void
 sock_pair_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct sock_pair *sp = w->data;
-	uint8_t *buf = sp->h->dgram; /* free until udp_send copies from it */
+	struct pbuf *p;
 	ssize_t n;
 
 	(void)loop;
 	(void)revents;
 	for (int i = 0; i < 64; i++) {
-		n = recv(sp->fd, buf, HOSTSOCK_MSG_MAX, MSG_DONTWAIT);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		/* Received straight behind the room for the headers. */
+		p = pbuf_alloc(PBUF_HEADROOM, HOSTSOCK_MSG_MAX);
+		if (!p)
 			return;
-		if (n < 0 || (n == 0 && sp->framed)) {
+		n = recv(sp->fd, p->data, p->len, MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+			pbuf_free(p);
+			return;
+		}
+		if (n < 0 ||
+		    (n == 0 && (sp->framed || sock_pair_hung_up(sp)))) {
+			pbuf_free(p);
 			sock_pair_free(sp);
 			return;
 		}
-		if (n == 0) {
-			struct pollfd p = {.fd = sp->fd, .events = POLLRDHUP};
-
-			if (poll(&p, 1, 0) == 1 &&
-			    (p.revents & (POLLHUP | POLLRDHUP))) {
-				sock_pair_free(sp);
-				return;
-			}
-		}
-		sock_pair_send(sp, buf, (size_t)n);
+		pbuf_trim(p, (size_t)n);
+		sock_pair_send(sp, p);
 	}
 }
 
@@ -191,8 +202,8 @@ sock_pair_udp(struct host *h, uint32_t laddr, uint16_t *lport, uint32_t raddr,
 	sp->framed = framed || !raddr;
 	ev_io_init(&sp->rw, sock_pair_read_cb, sp->fd, EV_READ);
 	sp->rw.data = sp;
-	if (h->loop)
-		ev_io_start(h->loop, &sp->rw);
+	if (h->node.loop)
+		ev_io_start(h->node.loop, &sp->rw);
 	sp->next = h->sock_pairs;
 	h->sock_pairs = sp;
 	*lport = sp->sock.lport;

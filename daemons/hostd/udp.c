@@ -1,4 +1,4 @@
-/* UDP (RFC 768) over the host's IPv4. */
+/* UDP (RFC 768) over the host's IPv4 node. */
 #include "udp.h"
 
 #include <arpa/inet.h>
@@ -6,9 +6,6 @@
 #include <string.h>
 
 #include "checksum.h"
-#include "host.h"
-#include "host_icmp.h"
-#include "ip.h"
 
 uint16_t
 udp_checksum(uint32_t src, uint32_t dst, const uint8_t *udp, size_t len)
@@ -28,10 +25,12 @@ udp_checksum(uint32_t src, uint32_t dst, const uint8_t *udp, size_t len)
 	return checksum_fold(checksum_add(sum, udp, len));
 }
 
-void
-udp_input(struct host *h, const struct ipv4_pkt *pkt, bool link_multicast)
+static void
+udp_input(struct ipnode *n, const struct ipv4_pkt *pkt, bool link_multicast)
 {
+	struct host *h = (struct host *)n;
 	const struct udp_hdr *u = (const struct udp_hdr *)pkt->payload;
+	struct sock_dgram d = {.src = pkt->src, .ttl = pkt->ttl};
 	size_t len;
 	struct sock *s;
 
@@ -50,32 +49,59 @@ udp_input(struct host *h, const struct ipv4_pkt *pkt, bool link_multicast)
 		h->stats[STAT_udp_bad_checksum]++;
 		return;
 	}
-	s = sock_lookup(&h->socks, IPV4_PROTO_UDP, pkt->dst, ntohs(u->dport),
+	s = sock_lookup(&n->socks, IPV4_PROTO_UDP, pkt->dst, ntohs(u->dport),
 			pkt->src, ntohs(u->sport));
 	if (!s) {
 		h->stats[STAT_udp_no_port]++;
-		host_icmp_send_error(h, ICMP_TYPE_DEST_UNREACH,
-				     ICMP_CODE_PORT_UNREACH, pkt,
-				     link_multicast);
+		ipnode_icmp_error(n, pkt, link_multicast,
+				  ICMP_TYPE_DEST_UNREACH,
+				  ICMP_CODE_PORT_UNREACH, 0);
 		return;
 	}
 	h->stats[STAT_udp_delivered]++;
+	d.sport = ntohs(u->sport);
+	d.data = pkt->payload + UDP_HDR_LEN;
+	d.len = len - UDP_HDR_LEN;
 	if (s->ops->recv)
-		s->ops->recv(s, pkt->src, ntohs(u->sport),
-			     pkt->payload + UDP_HDR_LEN, len - UDP_HDR_LEN);
+		s->ops->recv(s, &d);
 }
+
+/* An ICMP error about a datagram of ours: to the socket that sent it. */
+static int
+udp_error(struct ipnode *n, const struct sock_error *e)
+{
+	struct sock_error err = *e;
+	struct sock *s;
+
+	if (e->quote_len < 4)
+		return -1;
+	err.sport = (uint16_t)(e->quote[0] << 8 | e->quote[1]);
+	err.dport = (uint16_t)(e->quote[2] << 8 | e->quote[3]);
+	s = sock_lookup(&n->socks, IPV4_PROTO_UDP, e->src, err.sport, e->dst,
+			err.dport);
+	if (!s || !s->ops->error)
+		return -1;
+	s->ops->error(s, &err);
+	return 0;
+}
+
+const struct ipnode_proto udp_proto = {
+    .num = IPV4_PROTO_UDP,
+    .input = udp_input,
+    .error = udp_error,
+};
 
 int
 udp_open(struct host *h, struct sock *s, uint32_t laddr, uint16_t lport)
 {
-	if (laddr && !host_addr_find(h, laddr)) {
+	if (laddr && !ipnode_addr_find(&h->node, NULL, laddr)) {
 		errno = EADDRNOTAVAIL;
 		return -1;
 	}
 	s->proto = IPV4_PROTO_UDP;
 	s->raddr = 0;
 	s->rport = 0;
-	return sock_bind(&h->socks, s, laddr, lport);
+	return sock_bind(&h->node.socks, s, laddr, lport);
 }
 
 int
@@ -94,37 +120,53 @@ udp_connect(struct host *h, struct sock *s, uint32_t raddr, uint16_t rport)
 void
 udp_close(struct host *h, struct sock *s)
 {
-	sock_unbind(&h->socks, s);
+	sock_unbind(&h->node.socks, s);
 }
 
 int
 udp_send(struct host *h, struct sock *s, uint32_t dst, uint16_t dport,
-	 const uint8_t *data, size_t len)
+	 struct pbuf *p)
 {
-	struct udp_hdr *u = (struct udp_hdr *)h->l4;
-	struct ip_out o = {.dst = dst ? dst : s->raddr,
-			   .proto = IPV4_PROTO_UDP,
-			   .ttl = s->ttl};
+	struct ipnode_out o = {.dst = dst ? dst : s->raddr,
+			       .proto = IPV4_PROTO_UDP,
+			       .ttl = s->ttl};
+	struct udp_hdr *u;
 	uint16_t check;
+	int err;
 
 	if (!dst)
 		dport = s->rport;
-	if (!o.dst || !dport) {
-		errno = ENOTCONN;
+	err = !o.dst || !dport		       ? ENOTCONN
+	      : p->len > UDP_PAYLOAD_MAX       ? EMSGSIZE
+	      : pbuf_headroom(p) < UDP_HDR_LEN ? ENOBUFS
+					       : 0;
+	if (err) {
+		h->stats[STAT_udp_tx_failed]++;
+		pbuf_free(p);
+		errno = err;
 		return -1;
 	}
-	if (len > UDP_PAYLOAD_MAX) {
-		errno = EMSGSIZE;
-		return -1;
-	}
-	o.src = s->laddr ? s->laddr : ip_output_source(h, o.dst);
+	o.src = s->laddr ? s->laddr : ipnode_source(&h->node, o.dst);
+	u = (struct udp_hdr *)pbuf_push(p, UDP_HDR_LEN);
 	u->sport = htons(s->lport);
 	u->dport = htons(dport);
-	u->len = htons((uint16_t)(UDP_HDR_LEN + len));
+	u->len = htons((uint16_t)p->len);
 	u->check = 0;
-	memmove(h->l4 + UDP_HDR_LEN, data, len);
-	check = udp_checksum(o.src, o.dst, h->l4, UDP_HDR_LEN + len);
+	check = udp_checksum(o.src, o.dst, p->data, p->len);
 	u->check = htons(check ? check : 0xffff);
 	h->stats[STAT_udp_tx]++;
-	return ip_output(h, &o, h->l4, UDP_HDR_LEN + len);
+	return ipnode_output(&h->node, p, &o);
+}
+
+int
+udp_send_copy(struct host *h, struct sock *s, uint32_t dst, uint16_t dport,
+	      const uint8_t *data, size_t len)
+{
+	struct pbuf *p = pbuf_copy(data, len, PBUF_HEADROOM);
+
+	if (!p) {
+		errno = ENOBUFS;
+		return -1;
+	}
+	return udp_send(h, s, dst, dport, p);
 }

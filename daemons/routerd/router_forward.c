@@ -1,18 +1,18 @@
 /*
- * The forwarding path (RFC 1812 5.2, 5.3): TTL, route lookup, and the
- * ICMP errors for datagrams that cannot go on.
+ * The forwarding path (RFC 1812 5.2, 5.3): what may be forwarded at all,
+ * the TTL, the route lookup, and the ICMP errors for datagrams that
+ * cannot go on.
  */
 #include "router.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <string.h>
 
 #include "checksum.h"
 
 /*
- * Decrements the TTL of the datagram copied into buf, updating the header
- * checksum incrementally (RFC 1624): TTL and protocol share a 16-bit word.
+ * Decrements the TTL of the datagram at buf, updating the header checksum
+ * incrementally (RFC 1624): TTL and protocol share a 16-bit word.
  */
 static void
 router_ttl_decrement(uint8_t *buf)
@@ -27,47 +27,74 @@ router_ttl_decrement(uint8_t *buf)
 	h->check = htons(check);
 }
 
-void
-router_forward(struct router *r, struct port *in, const struct ipv4_pkt *pkt,
-	       bool link_multicast, double now)
+/* Why a datagram may not be forwarded at all, or -1 when it may. */
+static int
+router_forward_refusal(const struct router *r, const struct ipv4_pkt *pkt,
+		       bool link_multicast)
 {
-	uint8_t buf[65536];
+	if (ipv4_is_multicast(pkt->dst))
+		return STAT_multicast;
+	if (ipnode_is_broadcast(&r->node, pkt->dst))
+		return STAT_broadcast;
+	/* RFC 1812 5.3.4: a unicast datagram in a link-layer broadcast. */
+	if (link_multicast)
+		return STAT_link_broadcast;
+	if (ipv4_martian_dst(pkt->dst))
+		return STAT_martian_destination;
+	return -1;
+}
+
+bool
+router_forward(struct ipnode *n, struct port *in, const struct ipv4_pkt *pkt,
+	       bool link_multicast)
+{
+	struct router *r = (struct router *)n;
+	int refusal = router_forward_refusal(r, pkt, link_multicast);
 	const struct route *rt;
-	struct ipv4_pkt out;
-	uint32_t nexthop;
+	struct pbuf *p;
+	int frames;
 
 	(void)in;
+	if (refusal >= 0) {
+		r->stats[refusal]++;
+		return false;
+	}
 	if (pkt->ttl <= 1) {
 		r->stats[STAT_ttl_exceeded]++;
-		router_icmp_error(r, pkt, link_multicast,
+		ipnode_icmp_error(n, pkt, link_multicast,
 				  ICMP_TYPE_TIME_EXCEEDED,
-				  ICMP_CODE_TTL_EXCEEDED, 0, now);
-		return;
+				  ICMP_CODE_TTL_EXCEEDED, 0);
+		return true;
 	}
-	rt = route_lookup(r->routes, pkt->dst);
+	rt = route_lookup(n->routes, pkt->dst);
 	if (!rt) {
 		r->stats[STAT_no_route]++;
-		router_icmp_error(r, pkt, link_multicast,
+		ipnode_icmp_error(n, pkt, link_multicast,
 				  ICMP_TYPE_DEST_UNREACH, ICMP_CODE_NET_UNREACH,
-				  0, now);
-		return;
+				  0);
+		return true;
 	}
-	nexthop = rt->gateway ? rt->gateway : pkt->dst;
-	memcpy(buf, pkt->data, pkt->len);
-	router_ttl_decrement(buf);
-	out = *pkt;
-	out.data = buf;
-	out.payload = buf + pkt->hdr_len;
-	out.ttl--;
-	if (router_output(r, rt->port, nexthop, &out, now) < 0) {
-		if (errno == EMSGSIZE) {
-			r->stats[STAT_frag_needed]++;
-			router_icmp_error(r, pkt, link_multicast,
-					  ICMP_TYPE_DEST_UNREACH,
-					  ICMP_CODE_FRAG_NEEDED,
-					  (uint16_t)rt->port->mtu, now);
-		}
-		return;
+	p = pbuf_copy(pkt->data, pkt->len, PBUF_HEADROOM);
+	if (!p) {
+		r->stats[STAT_forward_failed]++;
+		return true;
 	}
+	router_ttl_decrement(p->data);
+	frames = ipnode_output_hop(n, rt->port,
+				   rt->gateway ? rt->gateway : pkt->dst, p);
+	if (frames < 0 && errno == EMSGSIZE) {
+		r->stats[STAT_frag_needed]++;
+		ipnode_icmp_error(n, pkt, link_multicast,
+				  ICMP_TYPE_DEST_UNREACH, ICMP_CODE_FRAG_NEEDED,
+				  (uint16_t)rt->port->mtu);
+		return true;
+	}
+	if (frames < 0) {
+		r->stats[STAT_forward_failed]++;
+		return true;
+	}
+	if (frames > 1)
+		r->stats[STAT_fragmented]++;
 	r->stats[STAT_forwarded]++;
+	return true;
 }

@@ -9,37 +9,18 @@ const char *const switch_stat_names[SWITCH_STAT_COUNT] = {
     SWITCH_COUNTERS(STATS_NAME)};
 
 int
-switch_init(struct switch_state *sw, size_t mac_capacity, double aging)
+switch_init(struct switch_state *sw, struct port_set *ports,
+	    size_t mac_capacity, double aging)
 {
 	memset(sw, 0, sizeof(*sw));
+	sw->ports = ports;
 	return mactable_init(&sw->macs, mac_capacity, aging);
 }
 
 void
 switch_destroy(struct switch_state *sw)
 {
-	for (int i = 0; i < sw->nports; i++)
-		port_close(sw->ports[i]);
 	mactable_destroy(&sw->macs);
-}
-
-int
-switch_add_port(struct switch_state *sw, struct port *port)
-{
-	if (sw->nports == SWITCH_PORTS_MAX)
-		return -1;
-	port->index = sw->nports;
-	sw->ports[sw->nports++] = port;
-	return 0;
-}
-
-struct port *
-switch_port_by_name(struct switch_state *sw, const char *name)
-{
-	for (int i = 0; i < sw->nports; i++)
-		if (strcmp(sw->ports[i]->name, name) == 0)
-			return sw->ports[i];
-	return NULL;
 }
 
 static void
@@ -70,8 +51,8 @@ static void
 switch_flood(struct switch_state *sw, struct port *in, const uint8_t *frame,
 	     size_t len)
 {
-	for (int i = 0; i < sw->nports; i++) {
-		struct port *out = sw->ports[i];
+	for (int i = 0; i < sw->ports->n; i++) {
+		struct port *out = sw->ports->port[i];
 
 		if (out != in && out->up)
 			port_send(out, frame, len);
@@ -89,12 +70,8 @@ switch_process(struct switch_state *sw, struct port *in, const uint8_t *frame,
 	struct ether_frame eth;
 	int out;
 
-	if (!in->up)
-		return STAT_port_down;
 	if (ether_parse(frame, len, &eth) == ETHER_TRUNCATED)
 		return STAT_truncated;
-	if (len > port_frame_max(in))
-		return STAT_oversize;
 	/* A group or all-zero source is no station: never learned, dropped. */
 	if (ether_is_multicast(eth.src) || ether_is_zero(eth.src))
 		return STAT_invalid_source_mac;
@@ -111,29 +88,25 @@ switch_process(struct switch_state *sw, struct port *in, const uint8_t *frame,
 	}
 	if (out == in->index)
 		return STAT_same_port;
-	if (!sw->ports[out]->up)
-		return STAT_port_down;
-	port_send(sw->ports[out], frame, len);
+	if (!sw->ports->port[out]->up)
+		return STAT_out_port_down;
+	port_send(sw->ports->port[out], frame, len);
 	return STAT_forwarded;
 }
 
-void
+bool
 switch_input(struct switch_state *sw, struct port *in, const uint8_t *frame,
 	     size_t len, double now)
 {
 	enum switch_stat fate = switch_process(sw, in, frame, len, now);
 
-	sw->stats[STAT_rx_frames]++;
 	sw->stats[fate]++;
-	if (fate != STAT_forwarded && fate != STAT_flooded)
-		in->cnt.rx_dropped++;
+	return fate == STAT_forwarded || fate == STAT_flooded;
 }
 
 void
 switch_port_changed(struct switch_state *sw, struct port *port)
 {
-	log_info("switch_port_changed: %s is %s", port->name,
-		 port->up ? "up" : "down");
 	if (!port->up)
 		sw->stats[STAT_mac_flushed] +=
 		    mactable_flush(&sw->macs, port->index);

@@ -4,19 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture.h"
 #include "ctl.h"
-
-static int
-cmd_show_ports(struct ctl_req *req, int argc, char **argv, void *arg)
-{
-	struct switchd *sd = arg;
-
-	(void)argc;
-	(void)argv;
-	ctl_reply(req, port_table_json(sd->sw.ports, sd->sw.nports));
-	return CTL_DONE;
-}
 
 static int
 cmd_show_stats(struct ctl_req *req, int argc, char **argv, void *arg)
@@ -26,7 +14,9 @@ cmd_show_stats(struct ctl_req *req, int argc, char **argv, void *arg)
 
 	(void)argc;
 	(void)argv;
-	obj = stats_json(sd->sw.stats, switch_stat_names, SWITCH_STAT_COUNT);
+	obj = json_object();
+	port_set_stats_json(&sd->d.ports, obj);
+	stats_json_add(obj, sd->sw.stats, switch_stat_names, SWITCH_STAT_COUNT);
 	json_object_set_new(obj, "mac_entries",
 			    json_integer((json_int_t)sd->sw.macs.count));
 	json_object_set_new(obj, "mac_capacity",
@@ -41,7 +31,7 @@ cmd_show_mac(struct ctl_req *req, int argc, char **argv, void *arg)
 {
 	struct switchd *sd = arg;
 	struct mactable *t = &sd->sw.macs;
-	double now = ev_now(sd->loop);
+	double now = daemon_now(&sd->d);
 	const struct mac_entry **list;
 	json_t *rows;
 	size_t n;
@@ -60,8 +50,8 @@ cmd_show_mac(struct ctl_req *req, int argc, char **argv, void *arg)
 		json_array_append_new(
 		    rows, json_pack("{s:s, s:s, s:i, s:I}", "mac",
 				    ether_ntoa_buf(list[i]->mac, mac), "port",
-				    sd->sw.ports[list[i]->port]->name, "vlan",
-				    (int)list[i]->vlan, "age",
+				    sd->d.ports.port[list[i]->port]->name,
+				    "vlan", (int)list[i]->vlan, "age",
 				    (json_int_t)(now - list[i]->last_seen)));
 	}
 	free(list);
@@ -78,7 +68,7 @@ cmd_flush_mac(struct ctl_req *req, int argc, char **argv, void *arg)
 
 	if (argc > 1)
 		return ctl_usage(req, "usage: flush mac [PORT]");
-	if (argc == 1 && !(port = switch_port_by_name(&sd->sw, argv[0])))
+	if (argc == 1 && !(port = port_set_find(&sd->d.ports, argv[0])))
 		return ctl_fail(req, "no port '%s'", argv[0]);
 	n = mactable_flush(&sd->sw.macs, port ? port->index : -1);
 	sd->sw.stats[STAT_mac_flushed] += n;
@@ -104,38 +94,13 @@ cmd_set_aging(struct ctl_req *req, int argc, char **argv, void *arg)
 	return CTL_DONE;
 }
 
-static int
-cmd_capture_start(struct ctl_req *req, int argc, char **argv, void *arg)
-{
-	struct switchd *sd = arg;
-
-	return capture_cmd_start(req, argc, argv, sd->sw.ports, sd->sw.nports,
-				 sd->opts.capture_dir, sd->opts.name);
-}
-
-static int
-cmd_capture_stop(struct ctl_req *req, int argc, char **argv, void *arg)
-{
-	struct switchd *sd = arg;
-
-	(void)req;
-	(void)argc;
-	(void)argv;
-	capture_stop_all(sd->sw.ports, sd->sw.nports);
-	return CTL_DONE;
-}
-
 const struct ctl_cmd switch_cmds[] = {
-    {"show ports", "", "ports with their counters", cmd_show_ports, 0},
     {"show stats", "", "switch counters and drop reasons", cmd_show_stats, 0},
     {"show mac", "", "the MAC address table", cmd_show_mac, 0},
     {"flush mac", "[PORT]", "forget learned addresses (of one port)",
      cmd_flush_mac, 0},
     {"set aging", "SECONDS", "age entries out after SECONDS (0: never)",
      cmd_set_aging, 0},
-    {"capture start", "[PORT]", "write each port's frames to a pcap file",
-     cmd_capture_start, 0},
-    {"capture stop", "", "close the capture files", cmd_capture_stop, 0},
 };
 
 const size_t switch_ncmds = sizeof(switch_cmds) / sizeof(switch_cmds[0]);

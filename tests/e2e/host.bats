@@ -405,7 +405,7 @@ bogus_fragments() {
 	dgrams=$(($(counter "$SEG" hA udp_no_port) - dgrams))
 	sent=$(($(counter "$SEG" hA icmp_errors_sent) - sent))
 	limited=$(($(counter "$SEG" hA icmp_errors_rate_limited) - limited))
-	# HOST_ICMP_BURST (50) at once, then HOST_ICMP_RATE (100) a second.
+	# IPNODE_ICMP_BURST (50) at once, then IPNODE_ICMP_RATE (100) a second.
 	budget=$((50 + 100 * ms / 1000 + 1))
 	((dgrams > budget + 100)) || fail "only $dgrams datagrams reached hA in $ms ms: too few to test a budget of $budget"
 	((sent >= 1 && sent <= budget)) || fail "$sent errors sent for $dgrams datagrams in $ms ms (budget $budget)"

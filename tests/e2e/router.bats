@@ -220,8 +220,9 @@ transfer() {
 
 	run r1 show stats
 	assert_success
-	for reason in truncated bad_version bad_ihl bad_total_length bad_checksum \
-		martian_source ttl_exceeded no_route frag_needed host_unreachable; do
+	for reason in eth_truncated ip_truncated ip_bad_version ip_bad_ihl \
+		ip_bad_total_length ip_bad_checksum ip_martian_src ttl_exceeded \
+		no_route frag_needed ip_unresolved; do
 		assert_line --regexp "^$reason: [0-9]+"
 	done
 }
@@ -254,7 +255,7 @@ transfer() {
 	assert_failure 1
 	assert_output --partial "host bits set"
 	run r1 route add 192.0.2.0/33 via 10.0.2.20
-	assert_failure 1
+	assert_failure 2
 	assert_output --partial "bad prefix"
 	run r1 route add 192.0.2.0/24 dev nosuch0
 	assert_failure 1
@@ -319,11 +320,11 @@ transfer() {
 	on "$ONE" hB timeout 20 tcpdump -l -n -i eth0 'udp port 9' >"$dir/b" 2>"$dir/b.err" &
 	b=$!
 	wait_until 10 grep -q "listening on" "$dir/b.err"
-	before_bad=$(counter "$ONE" r1 bad_checksum)
+	before_bad=$(counter "$ONE" r1 ip_bad_checksum)
 	before_fwd=$(counter "$ONE" r1 forwarded)
 	on "$ONE" hA "$PKTINJECT" -i eth0 -c 3 \
 		"$(ipv4_udp_frame "$r1_eth0" "$ha_mac" 10.0.1.10 10.0.2.20 bad)"
-	wait_until 5 counter_above "$ONE" r1 bad_checksum $((before_bad + 2))
+	wait_until 5 counter_above "$ONE" r1 ip_bad_checksum $((before_bad + 2))
 	[[ $(counter "$ONE" r1 forwarded) == "$before_fwd" ]]
 	# The same datagram with a good checksum does get through, once.
 	on "$ONE" hA "$PKTINJECT" -i eth0 \
@@ -354,8 +355,8 @@ transfer() {
 	assert_success
 	run on "$ONE" hA ping -c 1 -W 2 10.0.1.1
 	assert_success
-	counter_above "$ONE" r1 truncated 0
-	counter_above "$ONE" r1 bad_version 0
+	counter_above "$ONE" r1 ip_truncated 0
+	counter_above "$ONE" r1 ip_bad_version 0
 }
 
 @test "routerd rate-limits its ICMP errors: of 1000 datagrams to no route, at most its budget get an answer" {
@@ -368,8 +369,8 @@ transfer() {
 	assert_success
 	frames=$(counter "$ONE" r1 no_route)
 	sent=$(counter "$ONE" r1 icmp_errors_sent)
-	limited=$(counter "$ONE" r1 icmp_rate_limited)
-	suppressed=$(counter "$ONE" r1 icmp_errors_suppressed)
+	limited=$(counter "$ONE" r1 icmp_errors_rate_limited)
+	suppressed=$(counter "$ONE" r1 icmp_errors_not_allowed)
 	unreach=$(icmp_in "$ONE" hA InDestUnreachs)
 	t0=$(_now_us)
 	on "$ONE" hA "$PKTINJECT" -i eth0 -c 1000 \
@@ -381,9 +382,9 @@ transfer() {
 	ms=$(elapsed_ms "$t0")
 	frames=$(($(counter "$ONE" r1 no_route) - frames))
 	sent=$(($(counter "$ONE" r1 icmp_errors_sent) - sent))
-	limited=$(($(counter "$ONE" r1 icmp_rate_limited) - limited))
-	suppressed=$(($(counter "$ONE" r1 icmp_errors_suppressed) - suppressed))
-	# ROUTER_ICMP_BURST (50) at once, then ROUTER_ICMP_RATE (100) a second.
+	limited=$(($(counter "$ONE" r1 icmp_errors_rate_limited) - limited))
+	suppressed=$(($(counter "$ONE" r1 icmp_errors_not_allowed) - suppressed))
+	# IPNODE_ICMP_BURST (50) at once, then IPNODE_ICMP_RATE (100) a second.
 	budget=$((50 + 100 * ms / 1000 + 1))
 	((frames > budget + 100)) || fail "only $frames frames reached r1 in $ms ms: too few to test a budget of $budget"
 	((sent >= 1 && sent <= budget)) || fail "$sent errors sent for $frames datagrams in $ms ms (budget $budget)"

@@ -226,7 +226,7 @@ test_teardown() {
 	assert_line --regexp '^invalid_source_mac: [1-9][0-9]*$'
 	assert_line --regexp '^link_local: [1-9][0-9]*$'
 	# Every frame is accounted for: forwarded, flooded or a named drop.
-	run bash -c "'$HOPCTL' -j '$LAB/sw1' show stats | head -n 1 | jq '.forwarded + .flooded + .truncated + .oversize + .invalid_source_mac + .link_local + .same_port + .port_down == .rx_frames'"
+	run bash -c "'$HOPCTL' -j '$LAB/sw1' show stats | head -n 1 | jq '.forwarded + .flooded + .truncated + .oversize + .invalid_source_mac + .link_local + .same_port + .port_down + .out_port_down == .rx_frames'"
 	assert_output true
 	sw flush mac
 	run on h1 ping -c 3 -i 0.2 -W 2 10.0.0.3

@@ -19,24 +19,21 @@ fz_send_frame(void *arg, struct port *port, const uint8_t *frame, size_t len)
 }
 
 static void
-fz_xmit(void *arg, struct port *port, const uint8_t *mac, const uint8_t *pkt,
-	size_t len)
+fz_xmit(void *arg, struct port *port, const uint8_t *mac, struct pbuf *pkt)
 {
 	(void)arg;
 	(void)port;
-	(void)pkt;
-	(void)len;
 	if (mac[0] & 1)
 		__builtin_trap(); /* learned a group address */
+	pbuf_free(pkt);
 }
 
 static void
-fz_unreachable(void *arg, struct port *port, const uint8_t *pkt, size_t len)
+fz_unreachable(void *arg, struct port *port, const struct pbuf *pkt)
 {
 	(void)arg;
 	(void)port;
 	(void)pkt;
-	(void)len;
 }
 
 static bool
@@ -97,7 +94,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (ctl & 0x80)
 			arp_cache_output(&c, &port, 0x0a000000 | (ctl & 0x0f),
-					 data, size, now);
+					 pbuf_copy(data, size, 16), now);
 		else
 			arp_cache_input(&c, &port, data + 1, n, now);
 		now += (ctl & 0x70) >> 3;

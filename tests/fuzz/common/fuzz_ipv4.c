@@ -24,8 +24,7 @@ struct fuzz_frags {
 	size_t end;  /* and where the last must end */
 	bool more;   /* whether the last must say more follow */
 	struct ip_reass reass;
-	uint8_t *whole; /* the reassembled datagram, once complete */
-	size_t whole_len;
+	struct pbuf *whole; /* the reassembled datagram, once complete */
 	unsigned n;
 };
 
@@ -34,8 +33,7 @@ check_fragment(const uint8_t *frag, size_t len, void *arg)
 {
 	struct fuzz_frags *f = arg;
 	struct ipv4_pkt p;
-	uint8_t *out;
-	size_t out_len;
+	struct pbuf *out;
 
 	if (ipv4_parse(frag, len, &p) != IPV4_ok || p.len != len ||
 	    len > f->mtu)
@@ -56,11 +54,10 @@ check_fragment(const uint8_t *frag, size_t len, void *arg)
 	f->n++;
 	if (!ipv4_is_fragment(&p))
 		return 0;
-	if (ip_reass_input(&f->reass, &p, 0, &out, &out_len) == 1) {
+	if (ip_reass_input(&f->reass, &p, 0, &out) == 1) {
 		if (f->whole)
 			__builtin_trap();
 		f->whole = out;
-		f->whole_len = out_len;
 	}
 	return 0;
 }
@@ -73,7 +70,7 @@ check_whole(const struct ipv4_pkt *p, const struct fuzz_frags *f)
 
 	if (!f->whole)
 		__builtin_trap();
-	if (ipv4_parse(f->whole, f->whole_len, &q) != IPV4_ok ||
+	if (ipv4_parse(f->whole->data, f->whole->len, &q) != IPV4_ok ||
 	    q.len != p->len || q.hdr_len != p->hdr_len ||
 	    memcmp(q.data, p->data, 2) != 0 ||
 	    memcmp(q.data + 4, p->data + 4, 2) != 0 ||
@@ -118,7 +115,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_whole(&p, &f);
 	if (rc < 0 && f.n > 0)
 		__builtin_trap();
-	free(f.whole);
+	if (f.whole)
+		pbuf_free(f.whole);
 	ip_reass_destroy(&f.reass);
 	free(buf);
 	return 0;

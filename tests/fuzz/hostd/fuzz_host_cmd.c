@@ -9,25 +9,30 @@
 #include <stdlib.h>
 
 #include "arp.h"
-#include "capture.h"
 #include "fuzz_ctl.h"
-#include "hostd.h"
+#include "host_cmd.h"
 #include "log.h"
 #include "mem_port.h"
-#include "sock_pair.h"
 
 static struct hostd hd;
 static struct mem_port *ports[2];
 static int fds;
 
+static bool
+fuzz_rx(struct port *port, const uint8_t *frame, size_t len, void *arg)
+{
+	return ipnode_ether_input(arg, port, frame, len);
+}
+
 static void
 fuzz_setup(void)
 {
 	log_init("fuzz", LOG_LVL_ERR);
-	hd.loop = EV_DEFAULT;
-	hd.opts.name = "fuzz";
-	snprintf(hd.opts.capture_dir, sizeof(hd.opts.capture_dir), "%s/capture",
-		 fuzz_ctl_dir());
+	hd.d.loop = EV_DEFAULT;
+	hd.d.spec = &hostd_spec;
+	hd.d.opts.name = "fuzz";
+	snprintf(hd.d.opts.capture_dir, sizeof(hd.d.opts.capture_dir),
+		 "%s/capture", fuzz_ctl_dir());
 	fds = fuzz_ctl_open_fds();
 }
 
@@ -35,39 +40,37 @@ static void
 fuzz_host_up(void)
 {
 	static const uint8_t gw_mac[ETHER_ADDR_LEN] = {2, 0, 0, 0, 1, 1};
-	struct route dflt = {.gateway = 0x0a000101u, .kind = ROUTE_static};
+	struct ipnode *n = &hd.host.node;
 	uint8_t frame[ETHER_MIN_FRAME];
 	char err[128];
 
-	if (host_init(&hd.host, hd.loop) < 0)
+	hd.d.ports.n = 0;
+	if (host_init(&hd.host, hd.d.loop, &hd.d.ports) < 0)
 		abort();
 	for (int i = 0; i < 2; i++) {
 		ports[i] = mem_port_new(i ? "eth1" : "eth0", (uint8_t)(i + 1));
-		host_add_port(&hd.host, &ports[i]->port);
+		ports[i]->port.rx = fuzz_rx;
+		ports[i]->port.rx_arg = n;
+		port_set_add(&hd.d.ports, &ports[i]->port);
 	}
-	if (host_addr_add(&hd.host, &ports[0]->port, 0x0a00010au, 24, err,
-			  sizeof(err)) < 0)
+	if (ipnode_addr_add(n, &ports[0]->port, 0x0a00010au, 24, err,
+			    sizeof(err)) < 0 ||
+	    ipnode_route_add(n, 0, 0, 0x0a000101u, NULL, err, sizeof(err)) < 0)
 		abort();
-	dflt.port = &ports[0]->port;
-	route_add(hd.host.routes, &dflt);
 	arp_build(frame, ether_broadcast, ARP_OP_REQUEST, gw_mac, 0x0a000101u,
 		  NULL, 0x0a00010au);
-	host_ether_input(&hd.host, &ports[0]->port, frame, sizeof(frame));
+	port_deliver(&ports[0]->port, frame, sizeof(frame));
 }
 
 static void
 fuzz_host_down(void)
 {
-	/* Every request was cancelled or ended with its client. */
-	if (hd.host.pings)
-		__builtin_trap();
-	sock_pair_close_all(&hd.host);
-	capture_stop_all(hd.host.ports, hd.host.nports);
+	/* Every request was cancelled or ended with its client: no socket
+	 * but those of hostsock descriptors, which go with the host. */
 	host_destroy(&hd.host);
-	for (int i = 0; i < 2; i++) {
-		port_close(&ports[i]->port);
+	port_set_close(&hd.d.ports);
+	for (int i = 0; i < 2; i++)
 		mem_port_free(ports[i]);
-	}
 	if (fuzz_ctl_open_fds() > fds)
 		__builtin_trap();
 }
@@ -75,10 +78,16 @@ fuzz_host_down(void)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (!hd.loop)
+	struct ctl_server *srv;
+	char err[256];
+
+	if (!hd.d.loop)
 		fuzz_setup();
 	fuzz_host_up();
-	fuzz_ctl_run(host_cmds, host_ncmds, &hd, data, size);
+	srv = daemon_ctl_open(&hd.d, fuzz_ctl_path(), err, sizeof(err));
+	if (!srv)
+		abort();
+	fuzz_ctl_serve(srv, data, size);
 	fuzz_host_down();
 	return 0;
 }

@@ -23,26 +23,24 @@
 static uint8_t frame[PORT_FRAME_MAX];
 
 static void
-fuzz_recv(struct sock *s, uint32_t src, uint16_t sport, const uint8_t *data,
-	  size_t len)
+fuzz_recv(struct sock *s, const struct sock_dgram *d)
 {
-	(void)src;
-	(void)sport;
-	if (len > UDP_PAYLOAD_MAX || (len && !data) ||
+	if (d->len > UDP_PAYLOAD_MAX || (d->len && !d->data) ||
 	    s->proto != IPV4_PROTO_UDP)
 		__builtin_trap();
 }
 
 static void
-fuzz_error(struct sock *s, uint8_t type, uint8_t code, uint32_t from,
-	   uint32_t dst, uint16_t dport)
+fuzz_error(struct sock *s, const struct sock_error *e)
 {
-	(void)code;
-	(void)from;
-	(void)dst;
-	(void)dport;
-	if (!icmp_type_is_error(type) || s->proto != IPV4_PROTO_UDP)
+	if (!icmp_type_is_error(e->type) || s->proto != IPV4_PROTO_UDP)
 		__builtin_trap();
+}
+
+static bool
+fuzz_rx(struct port *port, const uint8_t *f, size_t len, void *arg)
+{
+	return ipnode_ether_input(arg, port, f, len);
 }
 
 static const struct sock_ops fuzz_ops = {.recv = fuzz_recv,
@@ -52,21 +50,25 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct host h;
+	struct port_set ports = {0};
 	struct sock any = {.ops = &fuzz_ops}, conn = {.ops = &fuzz_ops};
-	struct route dflt = {.gateway = 0x0a0000feu, .kind = ROUTE_static};
 	struct mem_port *mp[2];
 	char err[128];
 
-	if (host_init(&h, NULL) < 0)
+	if (host_init(&h, NULL, &ports) < 0)
 		return 0;
 	mp[0] = mem_port_new("eth0", 1);
 	mp[1] = mem_port_new("eth1", 2);
-	host_add_port(&h, &mp[0]->port);
-	host_add_port(&h, &mp[1]->port);
-	host_addr_add(&h, &mp[0]->port, 0x0a000001u, 24, err, sizeof(err));
-	host_addr_add(&h, &mp[1]->port, 0x0a000101u, 24, err, sizeof(err));
-	dflt.port = &mp[0]->port;
-	route_add(h.routes, &dflt);
+	for (int i = 0; i < 2; i++) {
+		mp[i]->port.rx = fuzz_rx;
+		mp[i]->port.rx_arg = &h.node;
+		port_set_add(&ports, &mp[i]->port);
+	}
+	ipnode_addr_add(&h.node, &mp[0]->port, 0x0a000001u, 24, err,
+			sizeof(err));
+	ipnode_addr_add(&h.node, &mp[1]->port, 0x0a000101u, 24, err,
+			sizeof(err));
+	ipnode_route_add(&h.node, 0, 0, 0x0a0000feu, NULL, err, sizeof(err));
 	udp_open(&h, &any, 0, 7);
 	udp_open(&h, &conn, 0, 5000);
 	udp_connect(&h, &conn, 0x0a000002u, 53);
@@ -83,14 +85,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			len = sizeof(frame);
 		memcpy(frame, data, len);
 		fuzz_fix_frame(frame, len, (ctl >> 1) & FUZZ_FIX_ALL);
-		host_ether_input(&h, &in->port, frame, len);
+		port_deliver(&in->port, frame, len);
+		ipnode_loopback_run(&h.node);
+		ipnode_loopback_run(&h.node);
 		data += len;
 		size -= len;
 		if (ctl >> 4) {
 			/* Time moves on: the timers that fell due run. */
-			h.now += ctl >> 4;
-			ip_reass_expire(&h.reass, h.now);
-			arp_cache_expire(&h.arp, h.now);
+			h.node.clock += ctl >> 4;
+			ip_reass_expire(&h.node.reass, h.node.clock);
+			arp_cache_expire(&h.node.arp, h.node.clock);
 		}
 		mem_port_clear(mp[0]);
 		mem_port_clear(mp[1]);

@@ -7,7 +7,6 @@
  */
 #include <stdlib.h>
 
-#include "capture.h"
 #include "fuzz_ctl.h"
 #include "log.h"
 #include "mem_port.h"
@@ -17,14 +16,21 @@ static struct routerd rd;
 static struct mem_port *ports[2];
 static int fds;
 
+static bool
+fuzz_rx(struct port *port, const uint8_t *frame, size_t len, void *arg)
+{
+	return ipnode_ether_input(arg, port, frame, len);
+}
+
 static void
 fuzz_setup(void)
 {
 	log_init("fuzz", LOG_LVL_ERR);
-	rd.loop = EV_DEFAULT;
-	rd.opts.name = "fuzz";
-	snprintf(rd.opts.capture_dir, sizeof(rd.opts.capture_dir), "%s/capture",
-		 fuzz_ctl_dir());
+	rd.d.loop = EV_DEFAULT;
+	rd.d.spec = &routerd_spec;
+	rd.d.opts.name = "fuzz";
+	snprintf(rd.d.opts.capture_dir, sizeof(rd.d.opts.capture_dir),
+		 "%s/capture", fuzz_ctl_dir());
 	fds = fuzz_ctl_open_fds();
 }
 
@@ -32,35 +38,39 @@ static void
 fuzz_router_up(void)
 {
 	static const uint8_t nh_mac[ETHER_ADDR_LEN] = {2, 0, 0, 0, 2, 2};
+	struct ipnode *n = &rd.r.node;
 	uint8_t frame[ETHER_MIN_FRAME];
 	char err[128];
 
-	if (router_init(&rd.r, rd.loop) < 0)
+	rd.d.ports.n = 0;
+	if (router_init(&rd.r, rd.d.loop, &rd.d.ports) < 0)
 		abort();
 	for (int i = 0; i < 2; i++) {
 		ports[i] = mem_port_new(i ? "eth1" : "eth0", (uint8_t)(i + 1));
-		router_add_port(&rd.r, &ports[i]->port);
+		ports[i]->port.rx = fuzz_rx;
+		ports[i]->port.rx_arg = n;
+		port_set_add(&rd.d.ports, &ports[i]->port);
 	}
-	if (router_addr_add(&rd.r, &ports[0]->port, 0x0a000101u, 24, err,
+	if (ipnode_addr_add(n, &ports[0]->port, 0x0a000101u, 24, err,
 			    sizeof(err)) < 0 ||
-	    router_addr_add(&rd.r, &ports[1]->port, 0x0a000201u, 24, err,
+	    ipnode_addr_add(n, &ports[1]->port, 0x0a000201u, 24, err,
 			    sizeof(err)) < 0 ||
-	    router_route_add(&rd.r, 0x0a030000u, 16, 0x0a000202u, NULL, err,
+	    ipnode_route_add(n, 0x0a030000u, 16, 0x0a000202u, NULL, err,
 			     sizeof(err)) < 0)
 		abort();
 	arp_build(frame, ether_broadcast, ARP_OP_REQUEST, nh_mac, 0x0a000202u,
 		  NULL, 0x0a000201u);
-	router_input(&rd.r, &ports[1]->port, frame, sizeof(frame),
-		     router_now(&rd.r));
+	port_deliver(&ports[1]->port, frame, sizeof(frame));
 }
 
 static void
 fuzz_router_down(void)
 {
-	/* Every ping was cancelled or ended with its client. */
-	if (rd.r.npings)
+	/* Every ping was cancelled or ended with its client: no socket. */
+	if (rd.r.node.socks.list)
 		__builtin_trap();
 	router_destroy(&rd.r);
+	port_set_close(&rd.d.ports);
 	for (int i = 0; i < 2; i++)
 		mem_port_free(ports[i]);
 	if (fuzz_ctl_open_fds() > fds)
@@ -70,10 +80,16 @@ fuzz_router_down(void)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (!rd.loop)
+	struct ctl_server *srv;
+	char err[256];
+
+	if (!rd.d.loop)
 		fuzz_setup();
 	fuzz_router_up();
-	fuzz_ctl_run(router_cmds, router_ncmds, &rd, data, size);
+	srv = daemon_ctl_open(&rd.d, fuzz_ctl_path(), err, sizeof(err));
+	if (!srv)
+		abort();
+	fuzz_ctl_serve(srv, data, size);
 	fuzz_router_down();
 	return 0;
 }

@@ -21,23 +21,35 @@
 
 static uint8_t frame[PORT_FRAME_MAX];
 
+static bool
+fuzz_rx(struct port *port, const uint8_t *f, size_t len, void *arg)
+{
+	return ipnode_ether_input(arg, port, f, len);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct port_set ports = {0};
 	struct mem_port *mp[2];
 	struct router r;
 	char err[128];
 
-	if (router_init(&r, NULL) < 0)
+	if (router_init(&r, NULL, &ports) < 0)
 		return 0;
 	mp[0] = mem_port_new("eth0", 1);
 	mp[1] = mem_port_new("eth1", 2);
 	mp[1]->port.mtu = 576;
-	router_add_port(&r, &mp[0]->port);
-	router_add_port(&r, &mp[1]->port);
-	router_addr_add(&r, &mp[0]->port, 0x0a000101u, 24, err, sizeof(err));
-	router_addr_add(&r, &mp[1]->port, 0x0a000201u, 24, err, sizeof(err));
-	router_route_add(&r, 0x0a030000u, 16, 0x0a000202u, NULL, err,
+	for (int i = 0; i < 2; i++) {
+		mp[i]->port.rx = fuzz_rx;
+		mp[i]->port.rx_arg = &r.node;
+		port_set_add(&ports, &mp[i]->port);
+	}
+	ipnode_addr_add(&r.node, &mp[0]->port, 0x0a000101u, 24, err,
+			sizeof(err));
+	ipnode_addr_add(&r.node, &mp[1]->port, 0x0a000201u, 24, err,
+			sizeof(err));
+	ipnode_route_add(&r.node, 0x0a030000u, 16, 0x0a000202u, NULL, err,
 			 sizeof(err));
 	while (size >= 3) {
 		uint8_t ctl = data[0];
@@ -52,14 +64,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			len = sizeof(frame);
 		memcpy(frame, data, len);
 		fuzz_fix_frame(frame, len, (ctl >> 1) & FUZZ_FIX_ALL);
-		router_input(&r, &in->port, frame, len, r.clock);
+		port_deliver(&in->port, frame, len);
+		/* What the router sent itself, and its answers. */
+		ipnode_loopback_run(&r.node);
+		ipnode_loopback_run(&r.node);
 		data += len;
 		size -= len;
 		if (ctl >> 4) {
 			/* Time moves on: the timers that fell due run. */
-			r.clock += ctl >> 4;
-			ip_reass_expire(&r.reass, r.clock);
-			arp_cache_expire(&r.arp, r.clock);
+			r.node.clock += ctl >> 4;
+			ip_reass_expire(&r.node.reass, r.node.clock);
+			arp_cache_expire(&r.node.arp, r.node.clock);
 		}
 		mem_port_clear(mp[0]);
 		mem_port_clear(mp[1]);

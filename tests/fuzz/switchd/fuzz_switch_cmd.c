@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture.h"
 #include "fuzz_ctl.h"
 #include "log.h"
+#include "mactable.h"
 #include "mem_port.h"
 #include "switch_cmd.h"
 
@@ -19,16 +19,23 @@ static struct switchd sd;
 static struct mem_port *ports[NPORTS];
 static int fds;
 
+static bool
+fuzz_rx(struct port *port, const uint8_t *frame, size_t len, void *arg)
+{
+	return switch_input(arg, port, frame, len, ev_now(sd.d.loop));
+}
+
 static void
 fuzz_setup(void)
 {
 	log_init("fuzz", LOG_LVL_ERR);
-	sd.loop = EV_DEFAULT;
-	sd.opts.name = "fuzz";
-	snprintf(sd.opts.capture_dir, sizeof(sd.opts.capture_dir), "%s/capture",
-		 fuzz_ctl_dir());
-	ev_init(&sd.aging_timer, switchd_aging_cb);
-	sd.aging_timer.data = &sd;
+	sd.d.loop = EV_DEFAULT;
+	sd.d.spec = &switchd_spec;
+	sd.d.opts.name = "fuzz";
+	snprintf(sd.d.opts.capture_dir, sizeof(sd.d.opts.capture_dir),
+		 "%s/capture", fuzz_ctl_dir());
+	sd.aging = 300;
+	sd.max_macs = 64;
 	fds = fuzz_ctl_open_fds();
 }
 
@@ -38,11 +45,14 @@ fuzz_switch_up(void)
 	static const char *const names[NPORTS] = {"p1", "p2", "p3"};
 	uint8_t frame[ETHER_MIN_FRAME] = {0};
 
-	if (switch_init(&sd.sw, 64, 300) < 0)
+	sd.d.ports.n = 0;
+	if (switchd_spec.init(&sd.d) < 0)
 		abort();
 	for (int i = 0; i < NPORTS; i++) {
 		ports[i] = mem_port_new(names[i], (uint8_t)(i + 1));
-		switch_add_port(&sd.sw, &ports[i]->port);
+		ports[i]->port.rx = fuzz_rx;
+		ports[i]->port.rx_arg = &sd.sw;
+		port_set_add(&sd.d.ports, &ports[i]->port);
 	}
 	/* A frame from 02:00:00:00:0i:01 on each port to the next. */
 	frame[12] = 0x08;
@@ -52,16 +62,15 @@ fuzz_switch_up(void)
 		frame[5] = 1;
 		frame[10] = (uint8_t)(i + 1);
 		frame[11] = 1;
-		switch_input(&sd.sw, &ports[i]->port, frame, sizeof(frame),
-			     ev_now(sd.loop));
+		port_deliver(&ports[i]->port, frame, sizeof(frame));
 	}
 }
 
 static void
 fuzz_switch_down(void)
 {
-	ev_timer_stop(sd.loop, &sd.aging_timer);
-	switch_destroy(&sd.sw);
+	switchd_spec.stop(&sd.d);
+	port_set_close(&sd.d.ports);
 	for (int i = 0; i < NPORTS; i++)
 		mem_port_free(ports[i]);
 	if (fuzz_ctl_open_fds() > fds)
@@ -71,10 +80,16 @@ fuzz_switch_down(void)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (!sd.loop)
+	struct ctl_server *srv;
+	char err[256];
+
+	if (!sd.d.loop)
 		fuzz_setup();
 	fuzz_switch_up();
-	fuzz_ctl_run(switch_cmds, switch_ncmds, &sd, data, size);
+	srv = daemon_ctl_open(&sd.d, fuzz_ctl_path(), err, sizeof(err));
+	if (!srv)
+		abort();
+	fuzz_ctl_serve(srv, data, size);
 	fuzz_switch_down();
 	return 0;
 }

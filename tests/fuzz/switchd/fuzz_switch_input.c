@@ -4,6 +4,7 @@
  * bridge with a small MAC table, with time moving on between frames.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "log.h"
@@ -12,19 +13,33 @@
 
 #define NPORTS 3
 
+static double now;
+
+static bool
+fuzz_rx(struct port *port, const uint8_t *frame, size_t len, void *arg)
+{
+	return switch_input(arg, port, frame, len, now);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct port_set ports = {0};
 	struct switch_state sw;
 	struct mem_port *mp[NPORTS];
-	double now = 0;
 
 	log_set_level(LOG_LVL_WARN); /* not a line per link event */
-	if (switch_init(&sw, 16, 5) < 0)
+	now = 0;
+	if (switch_init(&sw, &ports, 16, 5) < 0)
 		return 0;
 	for (int i = 0; i < NPORTS; i++) {
-		mp[i] = mem_port_new("p", (uint8_t)i);
-		switch_add_port(&sw, &mp[i]->port);
+		char name[8];
+
+		snprintf(name, sizeof(name), "p%d", i + 1);
+		mp[i] = mem_port_new(name, (uint8_t)i);
+		mp[i]->port.rx = fuzz_rx;
+		mp[i]->port.rx_arg = &sw;
+		port_set_add(&ports, &mp[i]->port);
 	}
 	while (size >= 3) {
 		int in = data[0] % (NPORTS + 1);
@@ -41,7 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			p->up = !p->up;
 			switch_port_changed(&sw, p);
 		} else {
-			switch_input(&sw, &mp[in]->port, data, len, now);
+			port_deliver(&mp[in]->port, data, len);
 		}
 		for (int i = 0; i < NPORTS; i++)
 			mem_port_clear(mp[i]);

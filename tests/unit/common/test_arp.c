@@ -36,26 +36,33 @@ own_send_frame(void *arg, struct port *port, const uint8_t *frame, size_t len)
 }
 
 static void
-own_xmit(void *arg, struct port *port, const uint8_t *mac, const uint8_t *pkt,
-	 size_t len)
+own_xmit(void *arg, struct port *port, const uint8_t *mac, struct pbuf *pkt)
 {
 	struct owner *o = arg;
 
 	(void)port;
 	o->xmits++;
 	memcpy(o->xmit_mac, mac, 6);
-	memcpy(o->last_pkt, pkt, len < 64 ? len : 64);
+	memcpy(o->last_pkt, pkt->data, pkt->len < 64 ? pkt->len : 64);
+	pbuf_free(pkt);
 }
 
 static void
-own_unreachable(void *arg, struct port *port, const uint8_t *pkt, size_t len)
+own_unreachable(void *arg, struct port *port, const struct pbuf *pkt)
 {
 	struct owner *o = arg;
 
 	(void)port;
 	(void)pkt;
-	(void)len;
 	o->unreachable++;
+}
+
+/* arp_cache_output() of a copy of len bytes at pkt. */
+static int
+arp_out(struct arp_cache *c, struct port *port, uint32_t ip, const uint8_t *pkt,
+	size_t len, double now)
+{
+	return arp_cache_output(c, port, ip, pbuf_copy(pkt, len, 16), now);
 }
 
 static bool
@@ -167,9 +174,8 @@ test_resolve_and_queue(void **state)
 
 	for (int i = 0; i < 10; i++) {
 		memset(pkt, i, sizeof(pkt));
-		assert_int_equal(arp_cache_output(&f->c, port, PEER_IP, pkt,
-						  sizeof(pkt), 0.0),
-				 0);
+		assert_int_equal(
+		    arp_out(&f->c, port, PEER_IP, pkt, sizeof(pkt), 0.0), 0);
 	}
 	/* One broadcast request; ten packets, the oldest two dropped. */
 	assert_int_equal(f->o.mp->nsent, 1);
@@ -191,8 +197,8 @@ test_resolve_and_queue(void **state)
 	assert_int_equal(f->o.last_pkt[0], 9); /* in order: the last last */
 
 	/* Known now: straight out. */
-	assert_int_equal(
-	    arp_cache_output(&f->c, port, PEER_IP, pkt, sizeof(pkt), 1.0), 0);
+	assert_int_equal(arp_out(&f->c, port, PEER_IP, pkt, sizeof(pkt), 1.0),
+			 0);
 	assert_int_equal(f->o.xmits, 9);
 	assert_int_equal(f->o.mp->nsent, 1);
 }
@@ -203,8 +209,8 @@ test_give_up_after_three_tries(void **state)
 	struct fixture *f = *state;
 	uint8_t pkt[20] = {0};
 
-	arp_cache_output(&f->c, &f->o.mp->port, PEER_IP, pkt, sizeof(pkt), 0);
-	arp_cache_output(&f->c, &f->o.mp->port, PEER_IP, pkt, sizeof(pkt), 0);
+	arp_out(&f->c, &f->o.mp->port, PEER_IP, pkt, sizeof(pkt), 0);
+	arp_out(&f->c, &f->o.mp->port, PEER_IP, pkt, sizeof(pkt), 0);
 	for (double t = 1; t <= 2; t++) {
 		assert_true(f->o.wake <= t);
 		arp_cache_expire(&f->c, t);
@@ -227,13 +233,13 @@ test_aging_and_probe(void **state)
 	uint8_t pkt[20] = {0};
 	struct arp_msg m;
 
-	arp_cache_output(&f->c, &f->o.mp->port, PEER_IP, pkt, sizeof(pkt), 0);
+	arp_out(&f->c, &f->o.mp->port, PEER_IP, pkt, sizeof(pkt), 0);
 	feed(f, ARP_OP_REPLY, peer_mac, PEER_IP, MY_IP, 0);
 	mem_port_clear(f->o.mp);
 	arp_cache_expire(&f->c, 30);
 	assert_int_equal(state_of(f, PEER_IP), ARP_S_stale);
 	/* A stale entry is used at once and probed by unicast. */
-	arp_cache_output(&f->c, &f->o.mp->port, PEER_IP, pkt, sizeof(pkt), 31);
+	arp_out(&f->c, &f->o.mp->port, PEER_IP, pkt, sizeof(pkt), 31);
 	assert_int_equal(f->o.xmits, 2);
 	assert_int_equal(state_of(f, PEER_IP), ARP_S_probe);
 	m = sent_arp(f, 0);
@@ -258,7 +264,7 @@ test_probe_without_answer_removes(void **state)
 
 	feed(f, ARP_OP_REQUEST, peer_mac, PEER_IP, MY_IP, 0);
 	assert_int_equal(state_of(f, PEER_IP), ARP_S_stale);
-	arp_cache_output(&f->c, &f->o.mp->port, PEER_IP, pkt, sizeof(pkt), 1);
+	arp_out(&f->c, &f->o.mp->port, PEER_IP, pkt, sizeof(pkt), 1);
 	assert_int_equal(state_of(f, PEER_IP), ARP_S_probe);
 	for (double t = 2; t <= 4; t++)
 		arp_cache_expire(&f->c, t);
@@ -316,8 +322,7 @@ test_resolves_off_subnet_address_it_asked_for(void **state)
 
 	/* A route to the port itself, without a gateway: the owner asks for
 	 * an address outside its subnets, and takes the answer. */
-	arp_cache_output(&f->c, &f->o.mp->port, 0xc0000201, pkt, sizeof(pkt),
-			 0);
+	arp_out(&f->c, &f->o.mp->port, 0xc0000201, pkt, sizeof(pkt), 0);
 	m = sent_arp(f, 0);
 	assert_int_equal(m.tpa, 0xc0000201);
 	feed(f, ARP_OP_REPLY, peer_mac, 0xc0000201, MY_IP, 0.5);
@@ -341,14 +346,13 @@ test_bounded_cache(void **state)
 	cfg.capacity = 4;
 	assert_int_equal(arp_cache_init(&f->c, &cfg, &ops, &f->o), 0);
 	for (uint32_t i = 0; i < 4; i++)
-		assert_int_equal(arp_cache_output(&f->c, &f->o.mp->port,
-						  0x0a000010 + i, pkt,
-						  sizeof(pkt), 0),
+		assert_int_equal(arp_out(&f->c, &f->o.mp->port, 0x0a000010 + i,
+					 pkt, sizeof(pkt), 0),
 				 0);
 	/* Full of entries still resolving: nothing gives way. */
-	assert_int_equal(arp_cache_output(&f->c, &f->o.mp->port, 0x0a000020,
-					  pkt, sizeof(pkt), 0),
-			 -1);
+	assert_int_equal(
+	    arp_out(&f->c, &f->o.mp->port, 0x0a000020, pkt, sizeof(pkt), 0),
+	    -1);
 	assert_int_equal(f->c.stats[ARP_STAT_arp_cache_full], 1);
 	/* A stale entry gives way to a new one. */
 	arp_cache_flush(&f->c, NULL);
@@ -359,9 +363,8 @@ test_bounded_cache(void **state)
 		feed(f, ARP_OP_REQUEST, mac, 0x0a000010 + i, MY_IP, i);
 	}
 	assert_int_equal(f->c.count, 4);
-	assert_int_equal(arp_cache_output(&f->c, &f->o.mp->port, 0x0a000020,
-					  pkt, sizeof(pkt), 5),
-			 0);
+	assert_int_equal(
+	    arp_out(&f->c, &f->o.mp->port, 0x0a000020, pkt, sizeof(pkt), 5), 0);
 	assert_int_equal(f->c.count, 4);
 	assert_int_equal(state_of(f, 0x0a000010), ARP_S_none);
 }

@@ -15,7 +15,6 @@
 
 #include "checksum.h"
 #include "host.h"
-#include "ip.h"
 #include "mem_port.h"
 #include "udp.h"
 
@@ -26,6 +25,7 @@ static const uint8_t peer_mac[6] = {0x02, 0xee, 0, 0, 0, 2};
 
 struct fixture {
 	struct host h;
+	struct port_set ports;
 	struct mem_port *mp;
 };
 
@@ -43,30 +43,27 @@ struct sink {
 };
 
 static void
-sink_recv(struct sock *s, uint32_t src, uint16_t sport, const uint8_t *data,
-	  size_t len)
+sink_recv(struct sock *s, const struct sock_dgram *d)
 {
 	struct sink *k = (struct sink *)s;
 
 	k->datagrams++;
-	k->src = src;
-	k->sport = sport;
-	k->len = len < sizeof(k->data) ? len : sizeof(k->data);
-	memcpy(k->data, data, k->len);
+	k->src = d->src;
+	k->sport = d->sport;
+	k->len = d->len < sizeof(k->data) ? d->len : sizeof(k->data);
+	memcpy(k->data, d->data, k->len);
 }
 
 static void
-sink_error(struct sock *s, uint8_t type, uint8_t code, uint32_t from,
-	   uint32_t dst, uint16_t dport)
+sink_error(struct sock *s, const struct sock_error *e)
 {
 	struct sink *k = (struct sink *)s;
 
-	(void)dst;
 	k->errors++;
-	k->err_type = type;
-	k->err_code = code;
-	k->err_from = from;
-	k->err_dport = dport;
+	k->err_type = e->type;
+	k->err_code = e->code;
+	k->err_from = e->from;
+	k->err_dport = e->dport;
 }
 
 static const struct sock_ops sink_ops = {.recv = sink_recv,
@@ -78,12 +75,13 @@ setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	char err[128];
 
-	if (!f || host_init(&f->h, NULL) < 0)
+	if (!f || host_init(&f->h, NULL, &f->ports) < 0)
 		return -1;
-	f->h.now = 100.0;
+	f->h.node.clock = 100.0;
 	f->mp = mem_port_new("eth0", 1);
-	host_add_port(&f->h, &f->mp->port);
-	if (host_addr_add(&f->h, &f->mp->port, US, 24, err, sizeof(err)) < 0)
+	port_set_add(&f->ports, &f->mp->port);
+	if (ipnode_addr_add(&f->h.node, &f->mp->port, US, 24, err,
+			    sizeof(err)) < 0)
 		return -1;
 	mem_port_clear(f->mp); /* the gratuitous ARP */
 	*state = f;
@@ -109,7 +107,8 @@ feed_ip(struct fixture *f, const uint8_t *dgram, size_t len)
 
 	ether_build(frame, f->mp->port.mac, peer_mac, ETHERTYPE_IPV4);
 	memcpy(frame + ETHER_HDR_LEN, dgram, len);
-	host_ether_input(&f->h, &f->mp->port, frame, ETHER_HDR_LEN + len);
+	ipnode_ether_input(&f->h.node, &f->mp->port, frame,
+			   ETHER_HDR_LEN + len);
 }
 
 /* A UDP datagram from PEER:sport to US:dport; returns its length. */
@@ -143,10 +142,10 @@ learn_peer(struct fixture *f)
 	size_t len = arp_build(frame, ether_broadcast, ARP_OP_REQUEST, peer_mac,
 			       PEER, NULL, US);
 
-	host_ether_input(&f->h, &f->mp->port, frame, len);
+	ipnode_ether_input(&f->h.node, &f->mp->port, frame, len);
 	len = arp_build(frame, f->mp->port.mac, ARP_OP_REPLY, peer_mac, PEER,
 			f->mp->port.mac, US);
-	host_ether_input(&f->h, &f->mp->port, frame, len);
+	ipnode_ether_input(&f->h.node, &f->mp->port, frame, len);
 	mem_port_clear(f->mp);
 }
 
@@ -173,10 +172,10 @@ test_arp_resolves_and_queues(void **state)
 	size_t len;
 
 	assert_int_equal(udp_open(&f->h, &k.sock, 0, 0), 0);
-	assert_int_equal(udp_send(&f->h, &k.sock, PEER, 9, (uint8_t *)"a", 1),
-			 0);
-	assert_int_equal(udp_send(&f->h, &k.sock, PEER, 9, (uint8_t *)"b", 1),
-			 0);
+	assert_int_equal(
+	    udp_send_copy(&f->h, &k.sock, PEER, 9, (uint8_t *)"a", 1), 0);
+	assert_int_equal(
+	    udp_send_copy(&f->h, &k.sock, PEER, 9, (uint8_t *)"b", 1), 0);
 	/* One broadcast request; both datagrams wait. */
 	assert_int_equal(f->mp->nsent, 1);
 	fr = mem_port_frame(f->mp, 0);
@@ -185,7 +184,7 @@ test_arp_resolves_and_queues(void **state)
 	mem_port_clear(f->mp);
 	len = arp_build(reply, f->mp->port.mac, ARP_OP_REPLY, peer_mac, PEER,
 			f->mp->port.mac, US);
-	host_ether_input(&f->h, &f->mp->port, reply, len);
+	ipnode_ether_input(&f->h.node, &f->mp->port, reply, len);
 	assert_int_equal(f->mp->nsent, 2);
 	sent_ip(f, 0, &len);
 	sent_ip(f, 1, &len);
@@ -202,7 +201,7 @@ test_arp_request_answered(void **state)
 	size_t len = arp_build(req, ether_broadcast, ARP_OP_REQUEST, peer_mac,
 			       PEER, NULL, US);
 
-	host_ether_input(&f->h, &f->mp->port, req, len);
+	ipnode_ether_input(&f->h.node, &f->mp->port, req, len);
 	assert_int_equal(f->mp->nsent, 1);
 	fr = mem_port_frame(f->mp, 0);
 	assert_int_equal(
@@ -351,8 +350,8 @@ test_icmp_error_reaches_socket(void **state)
 
 	learn_peer(f);
 	assert_int_equal(udp_open(&f->h, &k.sock, 0, 0), 0);
-	assert_int_equal(udp_send(&f->h, &k.sock, PEER, 53, (uint8_t *)"q", 1),
-			 0);
+	assert_int_equal(
+	    udp_send_copy(&f->h, &k.sock, PEER, 53, (uint8_t *)"q", 1), 0);
 	out = sent_ip(f, 0, &len);
 	assert_int_equal(ipv4_parse(out, len, &sent), IPV4_ok);
 	len = icmp_build_error(err, PEER, 9, ICMP_TYPE_DEST_UNREACH,
@@ -376,8 +375,8 @@ test_output_fragments_to_mtu(void **state)
 
 	learn_peer(f);
 	assert_int_equal(udp_open(&f->h, &k.sock, 0, 0), 0);
-	assert_int_equal(udp_send(&f->h, &k.sock, PEER, 9, data, sizeof(data)),
-			 0);
+	assert_int_equal(
+	    udp_send_copy(&f->h, &k.sock, PEER, 9, data, sizeof(data)), 0);
 	assert_int_equal(f->mp->nsent, 3);
 	for (size_t i = 0; i < 3; i++) {
 		struct ipv4_pkt p;
@@ -424,13 +423,13 @@ test_reassembly_out_of_order(void **state)
 	feed_ip(f, frag, fragment(frag, whole, 96, 11, false, 42));
 	feed_ip(f, frag, fragment(frag, whole, 48, 48, true, 42));
 	assert_int_equal(k.datagrams, 0);
-	assert_int_equal(f->h.reass.count, 1);
+	assert_int_equal(f->h.node.reass.count, 1);
 	feed_ip(f, frag, fragment(frag, whole, 0, 48, true, 42));
 	assert_int_equal(k.datagrams, 1);
 	assert_int_equal(k.len, 99);
 	assert_memory_equal(k.data, text, 99);
-	assert_int_equal(f->h.reass.count, 0);
-	assert_int_equal(f->h.reass.stats[IP_REASS_reass_ok], 1);
+	assert_int_equal(f->h.node.reass.count, 0);
+	assert_int_equal(f->h.node.reass.stats[IP_REASS_reass_ok], 1);
 	(void)len;
 	udp_close(&f->h, &k.sock);
 }
@@ -450,8 +449,8 @@ test_reassembly_overlap_dropped(void **state)
 	feed_ip(f, frag, fragment(frag, whole, 0, 56, true, 43));
 	/* Overlaps bytes 48..55 of the first. */
 	feed_ip(f, frag, fragment(frag, whole, 48, 59, false, 43));
-	assert_int_equal(f->h.reass.stats[IP_REASS_reass_overlap], 1);
-	assert_int_equal(f->h.reass.count, 0);
+	assert_int_equal(f->h.node.reass.stats[IP_REASS_reass_overlap], 1);
+	assert_int_equal(f->h.node.reass.count, 0);
 	/* What arrives after is a new, incomplete datagram: nothing out. */
 	feed_ip(f, frag, fragment(frag, whole, 56, 51, false, 43));
 	assert_int_equal(k.datagrams, 0);
@@ -474,13 +473,13 @@ test_reassembly_timeout(void **state)
 	text[sizeof(text) - 1] = '\0';
 	build_udp(whole, 1, 6000, text, 44, 0);
 	feed_ip(f, frag, fragment(frag, whole, 0, 48, true, 44));
-	f->h.now += IP_REASS_TIMEOUT - 1;
-	ip_reass_expire(&f->h.reass, f->h.now);
-	assert_int_equal(f->h.reass.count, 1);
-	f->h.now += 2;
-	ip_reass_expire(&f->h.reass, f->h.now);
-	assert_int_equal(f->h.reass.count, 0);
-	assert_int_equal(f->h.reass.stats[IP_REASS_reass_timeout], 1);
+	f->h.node.clock += IP_REASS_TIMEOUT - 1;
+	ip_reass_expire(&f->h.node.reass, f->h.node.clock);
+	assert_int_equal(f->h.node.reass.count, 1);
+	f->h.node.clock += 2;
+	ip_reass_expire(&f->h.node.reass, f->h.node.clock);
+	assert_int_equal(f->h.node.reass.count, 0);
+	assert_int_equal(f->h.node.reass.stats[IP_REASS_reass_timeout], 1);
 	/* RFC 1122: time exceeded in reassembly, to the sender. */
 	assert_int_equal(f->mp->nsent, 1);
 	out = sent_ip(f, 0, &len);
@@ -502,10 +501,10 @@ test_reassembly_memory_bounded(void **state)
 	for (uint16_t id = 0; id < 3 * IP_REASS_MAX_DATAGRAMS; id++) {
 		build_udp(whole, 1, 6000, text, id, 0);
 		feed_ip(f, frag, fragment(frag, whole, 0, 48, true, id));
-		assert_true(f->h.reass.count <= IP_REASS_MAX_DATAGRAMS);
-		assert_true(f->h.reass.bytes <= IP_REASS_MAX_BYTES);
+		assert_true(f->h.node.reass.count <= IP_REASS_MAX_DATAGRAMS);
+		assert_true(f->h.node.reass.bytes <= IP_REASS_MAX_BYTES);
 	}
-	assert_int_equal(f->h.reass.stats[IP_REASS_reass_evicted],
+	assert_int_equal(f->h.node.reass.stats[IP_REASS_reass_evicted],
 			 2 * IP_REASS_MAX_DATAGRAMS);
 }
 
@@ -519,9 +518,91 @@ test_bad_headers_counted(void **state)
 	dgram[10] ^= 0x55; /* the header checksum */
 	feed_ip(f, dgram, len);
 	feed_ip(f, dgram, 10);
-	assert_int_equal(f->h.stats[STAT_ip_bad_checksum], 1);
-	assert_int_equal(f->h.stats[STAT_ip_truncated], 1);
+	assert_int_equal(f->h.node.stats[IPNODE_ip_bad_checksum], 1);
+	assert_int_equal(f->h.node.stats[IPNODE_ip_truncated], 1);
 	assert_int_equal(f->mp->nsent, 0);
+}
+
+/*
+ * The loopback is deferred: a datagram to 127.0.0.1 or to the host's own
+ * address is queued by the send, and only the loopback's turn delivers
+ * it; the port unreachable that input answers with waits for the next
+ * turn in its turn. Input is never entered from inside output.
+ */
+static void
+test_udp_loopback_is_deferred(void **state)
+{
+	struct fixture *f = *state;
+	const uint32_t selves[2] = {0x7f000001u, US};
+
+	for (size_t i = 0; i < 2; i++) {
+		struct sink rx = {.sock.ops = &sink_ops};
+		struct sink tx = {.sock.ops = &sink_ops};
+
+		rx.sock.owner = &rx;
+		tx.sock.owner = &tx;
+		assert_int_equal(udp_open(&f->h, &rx.sock, 0, 7000), 0);
+		assert_int_equal(udp_open(&f->h, &tx.sock, 0, 0), 0);
+		assert_int_equal(udp_send_copy(&f->h, &tx.sock, selves[i], 7000,
+					       (uint8_t *)"ab", 2),
+				 0);
+		assert_int_equal(rx.datagrams, 0);
+		assert_int_equal(f->h.node.loopback.count, 1);
+		ipnode_loopback_run(&f->h.node);
+		assert_int_equal(rx.datagrams, 1);
+		assert_int_equal(rx.src, selves[i]);
+		assert_int_equal(rx.sport, tx.sock.lport);
+		assert_memory_equal(rx.data, "ab", 2);
+
+		/* To a closed port: the error comes a turn later. */
+		assert_int_equal(udp_send_copy(&f->h, &tx.sock, selves[i], 7001,
+					       (uint8_t *)"x", 1),
+				 0);
+		ipnode_loopback_run(&f->h.node);
+		assert_int_equal(tx.errors, 0);
+		assert_int_equal(f->h.node.loopback.count, 1);
+		ipnode_loopback_run(&f->h.node);
+		assert_int_equal(tx.errors, 1);
+		assert_int_equal(tx.err_type, ICMP_TYPE_DEST_UNREACH);
+		assert_int_equal(tx.err_code, ICMP_CODE_PORT_UNREACH);
+		assert_int_equal(tx.err_dport, 7001);
+		udp_close(&f->h, &rx.sock);
+		udp_close(&f->h, &tx.sock);
+	}
+	assert_int_equal(f->mp->nsent, 0); /* nothing went to the wire */
+}
+
+/* An ICMP socket pings 127.0.0.1 and the host's own address: request,
+ * then reply, each on a loopback turn of its own. */
+static void
+test_ping_loopback_is_deferred(void **state)
+{
+	struct fixture *f = *state;
+	const uint32_t selves[2] = {0x7f000001u, US};
+	struct sink k = {.sock.ops = &sink_ops};
+	uint8_t echo[ICMP_HDR_LEN + 4];
+	struct icmp_msg m;
+
+	k.sock.owner = &k;
+	assert_int_equal(ipnode_icmp_open(&f->h.node, &k.sock), 0);
+	for (size_t i = 0; i < 2; i++) {
+		icmp_build_echo(echo, ICMP_TYPE_ECHO, k.sock.lport,
+				(uint16_t)(i + 1), (const uint8_t *)"ping", 4);
+		assert_int_equal(ipnode_icmp_send(&f->h.node, &k.sock,
+						  selves[i], echo,
+						  sizeof(echo)),
+				 0);
+		ipnode_loopback_run(&f->h.node); /* the request */
+		assert_int_equal(k.datagrams, (int)i);
+		ipnode_loopback_run(&f->h.node); /* the reply */
+		assert_int_equal(k.datagrams, (int)i + 1);
+		assert_int_equal(k.src, selves[i]);
+		assert_int_equal(icmp_parse(k.data, k.len, &m), ICMP_ok);
+		assert_int_equal(m.type, ICMP_TYPE_ECHO_REPLY);
+		assert_int_equal(m.seq, i + 1);
+	}
+	ipnode_icmp_close(&f->h.node, &k.sock);
+	assert_int_equal(f->h.node.stats[IPNODE_icmp_echo_replied], 2);
 }
 
 int
@@ -543,6 +624,8 @@ main(void)
 	    T(test_reassembly_timeout),
 	    T(test_reassembly_memory_bounded),
 	    T(test_bad_headers_counted),
+	    T(test_udp_loopback_is_deferred),
+	    T(test_ping_loopback_is_deferred),
 #undef T
 	};
 

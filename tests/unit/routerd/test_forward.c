@@ -26,8 +26,25 @@ static const uint8_t mac_hb[6] = {0x02, 0, 0, 0, 0xb, 0x20};
 
 struct fixture {
 	struct router r;
+	struct port_set ports;
 	struct mem_port *a, *b;
 };
+
+/* The port layer's hand-over to the router, as routerd wires it. */
+static bool
+rx_to_router(struct port *port, const uint8_t *frame, size_t len, void *arg)
+{
+	struct fixture *f = arg;
+
+	return ipnode_ether_input(&f->r.node, port, frame, len);
+}
+
+/* A frame arriving on port mp, through the port layer. */
+static void
+feed(struct mem_port *mp, const uint8_t *frame, size_t len)
+{
+	port_deliver(&mp->port, frame, len);
+}
 
 static int
 setup(void **state)
@@ -35,15 +52,20 @@ setup(void **state)
 	static struct fixture f;
 	char err[128];
 
-	assert_int_equal(router_init(&f.r, NULL), 0);
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(router_init(&f.r, NULL, &f.ports), 0);
 	f.a = mem_port_new("a", 1);
 	f.b = mem_port_new("b", 2);
-	router_add_port(&f.r, &f.a->port);
-	router_add_port(&f.r, &f.b->port);
+	port_set_add(&f.ports, &f.a->port);
+	port_set_add(&f.ports, &f.b->port);
+	f.a->port.rx = f.b->port.rx = rx_to_router;
+	f.a->port.rx_arg = f.b->port.rx_arg = &f;
 	assert_int_equal(
-	    router_addr_add(&f.r, &f.a->port, R_A, 24, err, sizeof(err)), 0);
+	    ipnode_addr_add(&f.r.node, &f.a->port, R_A, 24, err, sizeof(err)),
+	    0);
 	assert_int_equal(
-	    router_addr_add(&f.r, &f.b->port, R_B, 24, err, sizeof(err)), 0);
+	    ipnode_addr_add(&f.r.node, &f.b->port, R_B, 24, err, sizeof(err)),
+	    0);
 	mem_port_clear(f.a);
 	mem_port_clear(f.b);
 	*state = &f;
@@ -63,14 +85,14 @@ teardown(void **state)
 
 /* Feeds an ARP packet from a station on port mp. */
 static void
-feed_arp(struct fixture *f, struct mem_port *mp, uint16_t op,
-	 const uint8_t *mac, uint32_t ip, uint32_t target)
+feed_arp(struct mem_port *mp, uint16_t op, const uint8_t *mac, uint32_t ip,
+	 uint32_t target)
 {
 	uint8_t frame[ETHER_MIN_FRAME];
 
 	arp_build(frame, op == ARP_OP_REQUEST ? ether_broadcast : mp->port.mac,
 		  op, mac, ip, NULL, target);
-	router_input(&f->r, &mp->port, frame, sizeof(frame), f->r.clock);
+	feed(mp, frame, sizeof(frame));
 }
 
 /*
@@ -80,10 +102,10 @@ feed_arp(struct fixture *f, struct mem_port *mp, uint16_t op,
 static void
 know_hosts(struct fixture *f)
 {
-	feed_arp(f, f->a, ARP_OP_REQUEST, mac_ha, H_A, R_A);
-	feed_arp(f, f->b, ARP_OP_REQUEST, mac_hb, H_B, R_B);
-	feed_arp(f, f->a, ARP_OP_REPLY, mac_ha, H_A, R_A);
-	feed_arp(f, f->b, ARP_OP_REPLY, mac_hb, H_B, R_B);
+	feed_arp(f->a, ARP_OP_REQUEST, mac_ha, H_A, R_A);
+	feed_arp(f->b, ARP_OP_REQUEST, mac_hb, H_B, R_B);
+	feed_arp(f->a, ARP_OP_REPLY, mac_ha, H_A, R_A);
+	feed_arp(f->b, ARP_OP_REPLY, mac_hb, H_B, R_B);
 	mem_port_clear(f->a);
 	mem_port_clear(f->b);
 }
@@ -147,12 +169,12 @@ test_forward_rewrites_macs_and_ttl(void **state)
 	size_t len = echo_frame(frame, f->a->port.mac, H_B, 64, 56, 0);
 
 	/* Unknown next hop: the router asks, the datagram waits. */
-	feed_arp(f, f->a, ARP_OP_REQUEST, mac_ha, H_A, R_A);
+	feed_arp(f->a, ARP_OP_REQUEST, mac_ha, H_A, R_A);
 	mem_port_clear(f->a);
-	router_input(&f->r, &f->a->port, frame, len, 0);
+	feed(f->a, frame, len);
 	assert_int_equal(f->b->nsent, 1);
 	assert_int_equal(mem_port_frame(f->b, 0)->data[13], 0x06); /* ARP */
-	feed_arp(f, f->b, ARP_OP_REPLY, mac_hb, H_B, R_B);
+	feed_arp(f->b, ARP_OP_REPLY, mac_hb, H_B, R_B);
 	assert_int_equal(f->b->nsent, 2);
 	p = sent_ip(f->b, 1, &eth);
 	assert_memory_equal(eth.src, f->b->port.mac, 6);
@@ -180,7 +202,7 @@ test_ttl_exceeded(void **state)
 	size_t len = echo_frame(frame, f->a->port.mac, H_B, 1, 56, 0);
 
 	know_hosts(f);
-	router_input(&f->r, &f->a->port, frame, len, 0);
+	feed(f->a, frame, len);
 	assert_int_equal(f->b->nsent, 0);
 	assert_int_equal(f->a->nsent, 1);
 	m = sent_icmp(f->a, 0, &src);
@@ -201,7 +223,7 @@ test_no_route(void **state)
 	size_t len = echo_frame(frame, f->a->port.mac, 0xc0000201, 64, 56, 0);
 
 	know_hosts(f);
-	router_input(&f->r, &f->a->port, frame, len, 0);
+	feed(f->a, frame, len);
 	m = sent_icmp(f->a, 0, &src);
 	assert_int_equal(m.type, ICMP_TYPE_DEST_UNREACH);
 	assert_int_equal(m.code, ICMP_CODE_NET_UNREACH);
@@ -218,30 +240,30 @@ test_static_route(void **state)
 	size_t len = echo_frame(frame, f->a->port.mac, 0xc0000201, 64, 56, 0);
 
 	know_hosts(f);
-	assert_int_equal(router_route_add(&f->r, 0xc0000200, 24, 0x0a000299,
-					  NULL, err, sizeof(err)),
+	assert_int_equal(ipnode_route_add(&f->r.node, 0xc0000200, 24,
+					  0x0a000299, NULL, err, sizeof(err)),
 			 0);
 	assert_int_equal(
-	    router_route_del(&f->r, 0xc0000200, 24, err, sizeof(err)), 0);
-	assert_int_equal(router_route_add(&f->r, 0xc0000200, 24, H_B, NULL, err,
-					  sizeof(err)),
+	    ipnode_route_del(&f->r.node, 0xc0000200, 24, err, sizeof(err)), 0);
+	assert_int_equal(ipnode_route_add(&f->r.node, 0xc0000200, 24, H_B, NULL,
+					  err, sizeof(err)),
 			 0);
-	router_input(&f->r, &f->a->port, frame, len, 0);
+	feed(f->a, frame, len);
 	assert_int_equal(f->b->nsent, 1);
 	sent_ip(f->b, 0, &eth);
 	assert_memory_equal(eth.dst, mac_hb, 6); /* the gateway's MAC */
 	/* Refused: off-subnet gateway, host bits, duplicate, connected. */
-	assert_int_equal(router_route_add(&f->r, 0xc6336400, 24, 0x0b000001,
-					  NULL, err, sizeof(err)),
+	assert_int_equal(ipnode_route_add(&f->r.node, 0xc6336400, 24,
+					  0x0b000001, NULL, err, sizeof(err)),
 			 -1);
-	assert_int_equal(router_route_add(&f->r, 0xc6336401, 24, H_B, NULL, err,
-					  sizeof(err)),
+	assert_int_equal(ipnode_route_add(&f->r.node, 0xc6336401, 24, H_B, NULL,
+					  err, sizeof(err)),
 			 -1);
-	assert_int_equal(router_route_add(&f->r, 0xc0000200, 24, H_B, NULL, err,
-					  sizeof(err)),
+	assert_int_equal(ipnode_route_add(&f->r.node, 0xc0000200, 24, H_B, NULL,
+					  err, sizeof(err)),
 			 -1);
 	assert_int_equal(
-	    router_route_del(&f->r, 0x0a000100, 24, err, sizeof(err)), -1);
+	    ipnode_route_del(&f->r.node, 0x0a000100, 24, err, sizeof(err)), -1);
 }
 
 static void
@@ -254,30 +276,30 @@ test_drops_with_reasons(void **state)
 	know_hosts(f);
 	len = echo_frame(frame, f->a->port.mac, H_B, 64, 56, 0);
 	frame[ETHER_HDR_LEN + 10] ^= 0x40;
-	router_input(&f->r, &f->a->port, frame, len, 0);
-	assert_int_equal(f->r.stats[STAT_bad_checksum], 1);
+	feed(f->a, frame, len);
+	assert_int_equal(f->r.node.stats[IPNODE_ip_bad_checksum], 1);
 
 	len = echo_frame(frame, f->a->port.mac, H_B, 64, 56, 0);
-	router_input(&f->r, &f->a->port, frame, ETHER_HDR_LEN + 30, 0);
-	assert_int_equal(f->r.stats[STAT_truncated], 1);
+	feed(f->a, frame, ETHER_HDR_LEN + 30);
+	assert_int_equal(f->r.node.stats[IPNODE_ip_truncated], 1);
 
 	/* A unicast datagram in a link-layer broadcast is not routed. */
 	len = echo_frame(frame, ether_broadcast, H_B, 64, 56, 0);
-	router_input(&f->r, &f->a->port, frame, len, 0);
+	feed(f->a, frame, len);
 	assert_int_equal(f->r.stats[STAT_link_broadcast], 1);
 
 	/* Martians. */
 	len = echo_frame(frame, f->a->port.mac, 0x7f000001, 64, 56, 0);
-	router_input(&f->r, &f->a->port, frame, len, 0);
+	feed(f->a, frame, len);
 	assert_int_equal(f->r.stats[STAT_martian_destination], 1);
 	len = echo_frame(frame, f->a->port.mac, 0x0a0002ff, 64, 56, 0);
-	router_input(&f->r, &f->a->port, frame, len, 0);
+	feed(f->a, frame, len);
 	assert_int_equal(f->r.stats[STAT_broadcast], 1);
 
 	/* For another station (flooded by a switch). */
 	len = echo_frame(frame, mac_hb, H_B, 64, 56, 0);
-	router_input(&f->r, &f->a->port, frame, len, 0);
-	assert_int_equal(f->r.stats[STAT_other_host], 1);
+	feed(f->a, frame, len);
+	assert_int_equal(f->r.node.stats[IPNODE_eth_other_host], 1);
 
 	assert_int_equal(f->a->nsent, 0);
 	assert_int_equal(f->b->nsent, 0);
@@ -300,7 +322,7 @@ test_fragmentation(void **state)
 	f->b->port.mtu = 1000;
 	/* DF and too big: fragmentation needed with the next-hop MTU. */
 	len = echo_frame(frame, f->a->port.mac, H_B, 64, 1400, IPV4_FLAG_DF);
-	router_input(&f->r, &f->a->port, frame, len, 0);
+	feed(f->a, frame, len);
 	assert_int_equal(f->b->nsent, 0);
 	m = sent_icmp(f->a, 0, &src);
 	assert_int_equal(m.type, ICMP_TYPE_DEST_UNREACH);
@@ -309,7 +331,7 @@ test_fragmentation(void **state)
 	assert_int_equal(f->r.stats[STAT_frag_needed], 1);
 	/* Without DF: fragments that fit. */
 	len = echo_frame(frame, f->a->port.mac, H_B, 64, 1400, 0);
-	router_input(&f->r, &f->a->port, frame, len, 0);
+	feed(f->a, frame, len);
 	assert_int_equal(f->b->nsent, 2);
 	for (size_t i = 0; i < 2; i++) {
 		p = sent_ip(f->b, i, &eth);
@@ -331,10 +353,10 @@ test_arp_failure_host_unreachable(void **state)
 	size_t len = echo_frame(frame, f->a->port.mac, 0x0a000299, 64, 56, 0);
 
 	know_hosts(f);
-	router_input(&f->r, &f->a->port, frame, len, 0);
+	feed(f->a, frame, len);
 	for (int t = 1; t <= 3; t++) {
-		f->r.clock = t;
-		arp_cache_expire(&f->r.arp, t);
+		f->r.node.clock = t;
+		arp_cache_expire(&f->r.node.arp, t);
 	}
 	assert_int_equal(f->b->nsent, 3); /* three requests */
 	assert_int_equal(f->a->nsent, 1);
@@ -358,7 +380,7 @@ test_echo_reply_from_each_address(void **state)
 	know_hosts(f);
 	for (size_t i = 0; i < 2; i++) {
 		len = echo_frame(frame, f->a->port.mac, addrs[i], 64, 56, 0);
-		router_input(&f->r, &f->a->port, frame, len, 0);
+		feed(f->a, frame, len);
 		p = sent_ip(f->a, i, &eth);
 		assert_memory_equal(eth.dst, mac_ha, 6);
 		assert_int_equal(p.src, addrs[i]);
@@ -372,9 +394,9 @@ test_echo_reply_from_each_address(void **state)
 	/* Never an error about an ICMP error. */
 	len = echo_frame(frame, f->a->port.mac, 0xc0000201, 64, 56, 0);
 	frame[ETHER_HDR_LEN + IPV4_HDR_LEN] = ICMP_TYPE_DEST_UNREACH;
-	router_input(&f->r, &f->a->port, frame, len, 0);
+	feed(f->a, frame, len);
 	assert_int_equal(f->a->nsent, 2);
-	assert_int_equal(f->r.stats[STAT_icmp_errors_suppressed], 1);
+	assert_int_equal(f->r.node.stats[IPNODE_icmp_errors_not_allowed], 1);
 }
 
 int

@@ -351,7 +351,19 @@ void
 fuzz_ctl_run(const struct ctl_cmd *table, size_t n, void *arg,
 	     const uint8_t *data, size_t size)
 {
-	struct ctl_server *srv = fuzz_ctl_open(table, n, arg);
+	fuzz_ctl_serve(fuzz_ctl_open(table, n, arg), data, size);
+}
+
+const char *
+fuzz_ctl_path(void)
+{
+	fuzz_ctl_dir();
+	return fuzz_sock;
+}
+
+void
+fuzz_ctl_serve(struct ctl_server *srv, const uint8_t *data, size_t size)
+{
 	const char *line = (const char *)data;
 	int lines = 0;
 

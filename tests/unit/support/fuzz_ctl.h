@@ -59,6 +59,14 @@ void fuzz_ctl_turn(void);
 void fuzz_ctl_run(const struct ctl_cmd *table, size_t n, void *arg,
 		  const uint8_t *data, size_t size);
 
+/* Where fuzz_ctl_connect() connects: for a server opened elsewhere. */
+const char *fuzz_ctl_path(void);
+/*
+ * The same as fuzz_ctl_run() for a server already open on fuzz_ctl_path()
+ * (a daemon's, with all its tables); closes it at the end.
+ */
+void fuzz_ctl_serve(struct ctl_server *srv, const uint8_t *data, size_t size);
+
 /*
  * Open sockets, and files in fuzz_ctl_dir(), to check that an input left
  * none behind.
