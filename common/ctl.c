@@ -40,10 +40,12 @@ struct ctl_conn {
 	size_t in_len;
 	char *out;
 	size_t out_len, out_cap;
-	int busy;     /* a request is running */
-	int peer_eof; /* nothing more will arrive */
-	int closing;  /* close once out is flushed */
-	int draining; /* replies sent; reading to EOF so none is lost */
+	int busy;	 /* a request is running */
+	int in_handler;	 /* its handler has not returned yet */
+	int ended_early; /* and it called ctl_finish already */
+	int peer_eof;	 /* nothing more will arrive */
+	int closing;	 /* close once out is flushed */
+	int draining;	 /* replies sent; reading to EOF so none is lost */
 	size_t drained;
 	struct ctl_req req;
 };
@@ -337,6 +339,12 @@ ctl_finish(struct ctl_req *req)
 		return;
 	conn->busy = 0;
 	req->cancel = NULL;
+	/* A handler that ends its own request before returning: the loop
+	 * that called it goes on once it returns, not from in here. */
+	if (conn->in_handler) {
+		conn->ended_early = 1;
+		return;
+	}
 	ctl_conn_process(conn);
 }
 
@@ -440,6 +448,7 @@ ctl_conn_process(struct ctl_conn *conn)
 {
 	char line[CTL_LINE_MAX + 1];
 	size_t len, consumed;
+	int rc;
 
 	while (!conn->busy && !conn->closing &&
 	       ctl_conn_next_line(conn, &len, &consumed)) {
@@ -447,8 +456,13 @@ ctl_conn_process(struct ctl_conn *conn)
 		line[len] = '\0';
 		memmove(conn->in, conn->in + consumed, conn->in_len - consumed);
 		conn->in_len -= consumed;
-		if (ctl_dispatch(conn->srv, &conn->req, conn, line, len, 0) ==
-		    CTL_ASYNC) {
+		conn->in_handler = 1;
+		conn->ended_early = 0;
+		rc = ctl_dispatch(conn->srv, &conn->req, conn, line, len, 0);
+		conn->in_handler = 0;
+		if (rc == CTL_ASYNC && conn->ended_early)
+			continue;
+		if (rc == CTL_ASYNC) {
 			conn->busy = 1;
 			break;
 		}

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -85,8 +86,22 @@ cmd_pipe(struct ctl_req *req, int argc, char **argv, void *arg)
 	return CTL_DONE;
 }
 
+/* A stream whose first reply ends it before the handler returns, as an
+ * answer that comes back at once would. */
+static int
+cmd_quick(struct ctl_req *req, int argc, char **argv, void *arg)
+{
+	(void)argc;
+	(void)argv;
+	(void)arg;
+	ctl_printf(req, "done already");
+	ctl_finish(req);
+	return CTL_ASYNC;
+}
+
 static const struct ctl_cmd commands[] = {
     {"hello", "", "greets", cmd_hello, 0},
+    {"quick", "", "ends inside its handler", cmd_quick, 1},
     {"watch", "", "streams until ended", cmd_watch, 1},
     {"pipe", "[late]", "passes a pipe", cmd_pipe, 0},
 };
@@ -325,6 +340,31 @@ test_reply_fd_without_a_client_fails(void **state)
 	assert_string_equal(err, "cannot pass the descriptor");
 }
 
+static void
+test_stream_ended_inside_its_handler(void **state)
+{
+	struct fixture *f = *state;
+	struct ctl_client *c = client(f);
+	json_t *reply;
+
+	/* The next request on the connection still runs after it ... */
+	assert_int_equal(ctl_client_send(c, "quick\nhello\n", 12), 0);
+	reply = ctl_client_reply(&f->h, c);
+	assert_non_null(reply);
+	assert_string_equal(ctl_reply_text(reply, 0), "done already");
+	expect_ok(reply);
+	expect_hello(ctl_client_reply(&f->h, c));
+	ctl_client_close(c);
+
+	/* ... and a client whose input ended with it is served and closed
+	 * without the server touching it afterwards. */
+	c = client(f);
+	assert_int_equal(ctl_client_send(c, "quick", 5), 0);
+	shutdown(c->fd, SHUT_WR);
+	expect_ok(ctl_client_reply(&f->h, c));
+	ctl_client_close(c);
+}
+
 #define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -333,6 +373,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    TEST(test_stream_replies_as_it_goes),
 	    TEST(test_stream_can_fail),
+	    TEST(test_stream_ended_inside_its_handler),
 	    TEST(test_client_leaving_mid_stream_cancels_once),
 	    TEST(test_closing_server_cancels_stream),
 	    TEST(test_client_that_never_reads_is_cut),
