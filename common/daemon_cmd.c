@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "capture.h"
+#include "ctl_opt.h"
 #include "daemon.h"
 
 static int
@@ -21,8 +22,12 @@ cmd_capture_start(struct ctl_req *req, int argc, char **argv, void *arg)
 {
 	struct daemon *d = arg;
 	struct port *only = NULL;
+	char err[128];
 	json_t *rows;
 
+	argc = ctl_opt_parse(argc, argv, NULL, 0, err, sizeof(err));
+	if (argc < 0)
+		return ctl_usage(req, "capture start: %s", err);
 	if (argc > 1)
 		return ctl_usage(req, "usage: capture start [PORT]");
 	if (argc == 1 && !(only = port_set_find(&d->ports, argv[0])))

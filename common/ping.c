@@ -1,6 +1,8 @@
 /* ping: echo requests out, iputils-style lines back. */
 #include "ping.h"
 
+#include "ctl_opt.h"
+
 #include <stdbool.h>
 
 #include <errno.h>
@@ -26,79 +28,39 @@ struct ping {
 	uint8_t *msg; /* the echo request being built */
 };
 
-static int
-ping_number(const char *s, double min, double max, double *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtod(s, &end);
-	return *s && !*end && errno == 0 && *out >= min && *out <= max ? 0 : -1;
-}
-
 int
 ping_parse(int argc, char **argv, struct ping_opts *o, char *err, size_t errlen)
 {
-	int i;
+	long count = 0, size = 56, ttl = IPV4_DEFAULT_TTL;
+	double interval = 1.0, wait = 10.0;
+	const struct ctl_opt opts[] = {
+	    {'c', CTL_OPT_INT, 1, 1e9, &count},
+	    {'i', CTL_OPT_REAL, 0.001, 3600, &interval},
+	    {'s', CTL_OPT_INT, 0, PING_SIZE_MAX, &size},
+	    {'t', CTL_OPT_INT, 1, 255, &ttl},
+	    {'W', CTL_OPT_REAL, 0.001, 3600, &wait},
+	};
+	char why[128];
+	int n = ctl_opt_parse(argc, argv, opts, sizeof(opts) / sizeof(opts[0]),
+			      why, sizeof(why));
 
-	*o = (struct ping_opts){.count = 0,
-				.interval = 1.0,
-				.size = 56,
-				.ttl = IPV4_DEFAULT_TTL,
-				.wait = 10.0};
-	for (i = 0; i < argc - 1; i += 2) {
-		const char *opt = argv[i];
-		double v;
-
-		if (opt[0] != '-' || !opt[1] || opt[2])
-			break;
-		switch (opt[1]) {
-		case 'c':
-			if (ping_number(argv[i + 1], 1, 1e9, &v) < 0 ||
-			    v != (unsigned)v)
-				goto bad;
-			o->count = (unsigned)v;
-			break;
-		case 'i':
-			if (ping_number(argv[i + 1], 0.001, 3600, &v) < 0)
-				goto bad;
-			o->interval = v;
-			break;
-		case 's':
-			if (ping_number(argv[i + 1], 0, PING_SIZE_MAX, &v) <
-				0 ||
-			    v != (size_t)v)
-				goto bad;
-			o->size = (size_t)v;
-			break;
-		case 't':
-			if (ping_number(argv[i + 1], 1, 255, &v) < 0 ||
-			    v != (uint8_t)v)
-				goto bad;
-			o->ttl = (uint8_t)v;
-			break;
-		case 'W':
-			if (ping_number(argv[i + 1], 0.001, 3600, &v) < 0)
-				goto bad;
-			o->wait = v;
-			break;
-		default:
-			snprintf(err, errlen, "ping: unknown option %s", opt);
-			return -1;
-		}
+	if (n < 0) {
+		snprintf(err, errlen, "ping: %s", why);
+		return -1;
 	}
-	if (i != argc - 1 || ipv4_aton(argv[i], &o->dst) < 0) {
+	if (n != 1 || ipv4_aton(argv[0], &o->dst) < 0) {
 		snprintf(err, errlen,
 			 "usage: ping [-c N] [-i SEC] [-s SIZE] [-t TTL] "
 			 "[-W SEC] A.B.C.D");
 		return -1;
 	}
+	o->count = (unsigned)count;
+	o->interval = interval;
+	o->size = (size_t)size;
+	o->ttl = (uint8_t)ttl;
+	o->wait = wait;
 	ipv4_ntoa(o->dst, o->dst_str);
 	return 0;
-bad:
-	snprintf(err, errlen, "ping: bad value '%s' for %s", argv[i + 1],
-		 argv[i]);
-	return -1;
 }
 
 const char *

@@ -42,7 +42,8 @@ struct ping_opts {
 
 /*
  * Parses `[-c N] [-i SEC] [-s SIZE] [-t TTL] [-W SEC] DEST` (options in any
- * order before DEST); -1 with a message in err when they are wrong.
+ * order, before or after DEST; argv is reordered); -1 with a message in
+ * err when they are wrong.
  */
 int ping_parse(int argc, char **argv, struct ping_opts *o, char *err,
 	       size_t errlen);

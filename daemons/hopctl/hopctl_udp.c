@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "hopctl.h"
+#include "ctl_opt.h"
 #include "hostsock.h"
 
 #define HOPCTL_UDP_FAIL 1
@@ -119,18 +120,16 @@ hopctl_udp_listen(const char *node, const char *path, int argc, char **argv,
 	struct sockaddr_in local;
 	char spec[64];
 	long count = 0, seen = 0;
-	char *end;
+	const struct ctl_opt opts[] = {{'c', CTL_OPT_INT, 1, 1e9, &count}};
+	char err[128];
 	int fd;
 
-	if (argc == 3 && !strcmp(argv[1], "-c")) {
-		count = strtol(argv[2], &end, 10);
-		if (*end || count < 1)
-			return hopctl_error(HOPCTL_UDP_USAGE,
-					    "-c: a count of 1 or more");
-	} else if (argc != 1) {
+	argc = ctl_opt_parse(argc, argv, opts, 1, err, sizeof(err));
+	if (argc < 0)
+		return hopctl_error(HOPCTL_UDP_USAGE, "udp listen: %s", err);
+	if (argc != 1)
 		return hopctl_error(HOPCTL_UDP_USAGE,
 				    "usage: udp listen PORT [-c N]");
-	}
 	snprintf(spec, sizeof(spec), "0.0.0.0:%s", argv[0]);
 	if (hostsock_parse_addr(spec, &local) < 0 || !local.sin_port)
 		return hopctl_error(HOPCTL_UDP_USAGE, "bad port '%s'", argv[0]);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ctl_opt.h"
 #include "host_trace.h"
 #include "hostsock.h"
 #include "ipnode_cmd.h"
@@ -70,27 +71,26 @@ cmd_socket_udp(struct ctl_req *req, int argc, char **argv, void *arg)
 	struct host *h = &((struct hostd *)arg)->host;
 	uint32_t laddr = 0, raddr = 0;
 	uint16_t lport = 0, rport = 0;
-	char local[32], ip[IPV4_ADDR_STRLEN];
+	char local[32], ip[IPV4_ADDR_STRLEN], err[128];
+	const char *bind_to = NULL, *peer = NULL;
 	bool framed = false;
-	int fd;
+	const struct ctl_opt opts[] = {
+	    {'b', CTL_OPT_STRING, 0, 0, &bind_to},
+	    {'c', CTL_OPT_STRING, 0, 0, &peer},
+	    {'f', CTL_OPT_FLAG, 0, 0, &framed},
+	};
+	int fd, n = ctl_opt_parse(argc, argv, opts, 3, err, sizeof(err));
 
-	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "-f")) {
-			framed = true;
-		} else if (!strcmp(argv[i], "-b") && i + 1 < argc) {
-			if (cmd_endpoint(argv[++i], &laddr, &lport) < 0)
-				return ctl_usage(req, "bad address '%s'",
-						 argv[i]);
-		} else if (!strcmp(argv[i], "-c") && i + 1 < argc) {
-			if (cmd_endpoint(argv[++i], &raddr, &rport) < 0 ||
-			    !raddr || !rport)
-				return ctl_usage(req, "bad peer '%s'", argv[i]);
-		} else {
-			return ctl_usage(req, "usage: socket udp [-b "
-					      "A.B.C.D:PORT] [-c A.B.C.D:PORT] "
-					      "[-f]");
-		}
-	}
+	if (n < 0)
+		return ctl_usage(req, "socket udp: %s", err);
+	if (n > 0)
+		return ctl_usage(req, "usage: socket udp [-b A.B.C.D:PORT] "
+				      "[-c A.B.C.D:PORT] [-f]");
+	if (bind_to && cmd_endpoint(bind_to, &laddr, &lport) < 0)
+		return ctl_usage(req, "bad address '%s'", bind_to);
+	if (peer &&
+	    (cmd_endpoint(peer, &raddr, &rport) < 0 || !raddr || !rport))
+		return ctl_usage(req, "bad peer '%s'", peer);
 	fd = sock_pair_udp(h, laddr, &lport, raddr, rport, framed);
 	if (fd < 0)
 		return ctl_fail(req, "%s", strerror(errno));

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "host_trace.h"
+#include "ctl_opt.h"
 #include "udp.h"
 
 struct host_trace {
@@ -180,27 +181,21 @@ static int
 host_trace_parse(struct host_trace *t, struct ctl_req *req, int argc,
 		 char **argv)
 {
-	int i;
+	long max_hops = 30;
+	const struct ctl_opt opts[] = {
+	    {'m', CTL_OPT_INT, 1, 255, &max_hops},
+	    {'w', CTL_OPT_REAL, 0.01, 60, &t->wait},
+	};
+	char err[128];
+	int n = ctl_opt_parse(argc, argv, opts, 2, err, sizeof(err));
 
-	for (i = 0; i + 1 < argc && argv[i][0] == '-'; i += 2) {
-		char *end;
-
-		if (!strcmp(argv[i], "-m")) {
-			t->max_hops = (int)strtol(argv[i + 1], &end, 10);
-			if (*end || t->max_hops < 1 || t->max_hops > 255)
-				return ctl_usage(req, "-m: 1 to 255"), -1;
-		} else if (!strcmp(argv[i], "-w")) {
-			t->wait = strtod(argv[i + 1], &end);
-			if (*end || !(t->wait >= 0.01 && t->wait <= 60))
-				return ctl_usage(req, "-w: 0.01 to 60"), -1;
-		} else {
-			break;
-		}
-	}
-	if (i != argc - 1 || ipv4_aton(argv[i], &t->dst) < 0)
+	if (n < 0)
+		return ctl_usage(req, "traceroute: %s", err), -1;
+	if (n != 1 || ipv4_aton(argv[0], &t->dst) < 0)
 		return ctl_usage(req, "usage: traceroute [-m MAXHOPS] [-w SEC] "
 				      "A.B.C.D"),
 		       -1;
+	t->max_hops = (int)max_hops;
 	return 0;
 }
 
@@ -216,7 +211,6 @@ host_trace_cmd(struct host *h, struct ctl_req *req, int argc, char **argv)
 	}
 	if (!t)
 		return ctl_fail(req, "out of memory");
-	t->max_hops = 30;
 	t->wait = HOST_TRACE_WAIT;
 	if (host_trace_parse(t, req, argc, argv) < 0) {
 		free(t);
@@ -225,7 +219,7 @@ host_trace_cmd(struct host *h, struct ctl_req *req, int argc, char **argv)
 	if (!ipnode_is_self(&h->node, t->dst) &&
 	    !route_lookup(h->node.routes, t->dst)) {
 		free(t);
-		return ctl_fail(req, "%s: network unreachable", argv[argc - 1]);
+		return ctl_fail(req, "%s: network unreachable", argv[0]);
 	}
 	t->sock.ops = &host_trace_ops;
 	t->sock.owner = t;

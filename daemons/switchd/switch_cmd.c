@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "ctl_opt.h"
 
 static int
 cmd_show_stats(struct ctl_req *req, int argc, char **argv, void *arg)
@@ -64,8 +65,12 @@ cmd_flush_mac(struct ctl_req *req, int argc, char **argv, void *arg)
 {
 	struct switchd *sd = arg;
 	struct port *port = NULL;
+	char err[128];
 	size_t n;
 
+	argc = ctl_opt_parse(argc, argv, NULL, 0, err, sizeof(err));
+	if (argc < 0)
+		return ctl_usage(req, "flush mac: %s", err);
 	if (argc > 1)
 		return ctl_usage(req, "usage: flush mac [PORT]");
 	if (argc == 1 && !(port = port_set_find(&sd->d.ports, argv[0])))
@@ -80,16 +85,14 @@ static int
 cmd_set_aging(struct ctl_req *req, int argc, char **argv, void *arg)
 {
 	struct switchd *sd = arg;
-	char *end;
-	long secs;
+	double secs;
 
 	if (argc != 1)
 		return ctl_usage(req, "usage: set aging SECONDS");
-	secs = strtol(argv[0], &end, 10);
-	if (*end || end == argv[0] || secs < 0 || secs > 1000000)
+	if (ctl_opt_number(argv[0], 0, 1000000, true, &secs) < 0)
 		return ctl_usage(req,
 				 "aging must be 0 (never) to 1000000 seconds");
-	sd->sw.macs.aging = (double)secs;
+	sd->sw.macs.aging = secs;
 	switchd_aging_changed(sd);
 	return CTL_DONE;
 }

@@ -58,6 +58,11 @@ test_options(void **state)
 	assert_int_equal(parse("-s 0 -s 65507 1.2.3.4", &o, err, sizeof(err)),
 			 0);
 	assert_int_equal(o.size, 65507);
+	/* After the destination too, as GNU getopt permutes them. */
+	assert_int_equal(parse("10.0.0.9 -c 2 -t 3", &o, err, sizeof(err)), 0);
+	assert_int_equal(o.dst, 0x0a000009);
+	assert_int_equal(o.count, 2);
+	assert_int_equal(o.ttl, 3);
 }
 
 static void
