@@ -34,7 +34,12 @@ TOOL_SRC := $(wildcard tests/tools/*.c)
 daemon_src = $(wildcard daemons/$(1)/*.c)
 # The same without main.c, for the tests that link the daemon's code.
 daemon_lib_src = $(filter-out daemons/$(1)/main.c,$(call daemon_src,$(1)))
-DAEMON_INC := $(addprefix -I,$(wildcard daemons/*)) -Itests/unit/support
+# The include path of a source: common/ (in BASE_CFLAGS) and its own
+# part's folder only, daemons/D/ for daemons/D/ and tests/*/D/, plus the
+# tests' support code for tests; never another daemon's folder.
+src_words = $(subst /, ,$(1))
+part_dir = $(if $(filter daemons/%,$(1)),daemons/$(word 2,$(call src_words,$(1))),$(if $(filter tests/unit/% tests/fuzz/%,$(1)),daemons/$(word 3,$(call src_words,$(1)))))
+inc_of = $(if $(wildcard $(call part_dir,$(1))),-I$(call part_dir,$(1))) $(if $(filter tests/%,$(1)),-Itests/unit/support)
 
 REL := build/rel
 SAN := build/san
@@ -70,15 +75,15 @@ help:
 # --- objects: one tree per variant --------------------------------------
 $(REL)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(DAEMON_INC) $(CFLAGS) -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(call inc_of,$<) $(CFLAGS) -c $< -o $@
 
 $(SAN)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(DAEMON_INC) $(SAN_FLAGS) -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(call inc_of,$<) $(SAN_FLAGS) -c $< -o $@
 
 $(FUZ)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(BASE_CFLAGS) $(DAEMON_INC) -g -O1 \
+	$(FUZZ_CC) $(BASE_CFLAGS) $(call inc_of,$<) -g -O1 \
 		-fsanitize=fuzzer-no-link,address,undefined \
 		-fno-sanitize-recover=undefined -c $< -o $@
 
@@ -91,7 +96,7 @@ $(FUZ)/libhoplab.a: $(patsubst %.c,$(FUZ)/%.o,$(COMMON_SRC))
 
 $(COV)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(BASE_CFLAGS) $(DAEMON_INC) $(COV_FLAGS) -c $< -o $@
+	$(FUZZ_CC) $(BASE_CFLAGS) $(call inc_of,$<) $(COV_FLAGS) -c $< -o $@
 $(COV)/libhoplab.a: $(patsubst %.c,$(COV)/%.o,$(COMMON_SRC))
 	$(AR) rcs $@ $^
 

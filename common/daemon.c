@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ipnode.h"
+#include "ipnode_cmd.h"
 #include "log.h"
 #include "port_packet.h"
 
@@ -164,6 +166,8 @@ daemon_rx(struct port *port, const uint8_t *frame, size_t len, void *arg)
 {
 	struct daemon *d = arg;
 
+	if (!d->spec->rx)
+		return ipnode_ether_input(d->ipnode, port, frame, len);
 	return d->spec->rx(d, port, frame, len);
 }
 
@@ -191,6 +195,8 @@ daemon_port_changed(struct port *port, void *arg)
 
 	log_info("daemon_port_changed: %s is %s", port->name,
 		 port->up ? "up" : "down");
+	if (d->ipnode)
+		ipnode_port_changed(d->ipnode, port);
 	if (d->spec->port_changed)
 		d->spec->port_changed(d, port);
 }
@@ -245,8 +251,8 @@ daemon_ctl_open(struct daemon *d, const char *path, char *err, size_t errlen)
 			      err, errlen);
 	if (!ctl)
 		return NULL;
-	if (d->spec->more_cmds)
-		d->spec->more_cmds(d, ctl);
+	if (d->ipnode)
+		ctl_server_add(ctl, ipnode_cmds, ipnode_ncmds, d->ipnode);
 	ctl_server_add(ctl, daemon_cmds, daemon_ncmds, d);
 	return ctl;
 }
@@ -268,11 +274,29 @@ daemon_control_start(struct daemon *d)
 	}
 }
 
-int
-daemon_main(struct daemon *d, const struct daemon_spec *spec, int argc,
-	    char **argv)
+struct daemon *
+daemon_new(const struct daemon_spec *spec)
 {
-	d->spec = spec;
+	struct daemon *d = calloc(1, spec->size);
+
+	if (d)
+		d->spec = spec;
+	return d;
+}
+
+void
+daemon_free(struct daemon *d)
+{
+	free(d);
+}
+
+int
+daemon_main(const struct daemon_spec *spec, int argc, char **argv)
+{
+	struct daemon *d = daemon_new(spec);
+
+	if (!d)
+		fatalx("out of memory");
 	log_init(spec->prog, LOG_LVL_INFO);
 	daemon_parse(d, argc, argv);
 	daemon_opts_finish(&d->opts, spec->prog);
@@ -300,6 +324,7 @@ daemon_main(struct daemon *d, const struct daemon_spec *spec, int argc,
 	nl_monitor_close(d->nl);
 	spec->stop(d);
 	port_set_close(&d->ports);
+	daemon_free(d);
 	log_info("stopped");
 	return 0;
 }

@@ -36,11 +36,14 @@ struct daemon_opts {
 };
 
 struct daemon;
+struct ipnode;
 
 /* What a daemon is, for the shell. Every callback gets the daemon. */
 struct daemon_spec {
 	const char *prog;  /* "switchd" */
 	const char *about; /* one line for --help */
+	size_t size;	   /* of the daemon's struct, which starts with a
+			      struct daemon */
 	/* The daemon's own options, besides the shell's; may be NULL. */
 	const char *shortopts;	       /* "a:m:" */
 	const struct option *longopts; /* ends with a zero row */
@@ -51,18 +54,17 @@ struct daemon_spec {
 	/* Once options are parsed, before the ports open: the daemon's
 	 * state over d->ports (empty yet); -1 when it cannot be made. */
 	int (*init)(struct daemon *d);
-	/* A frame received on a port; false when the daemon dropped it. */
+	/* A frame received on a port; false when the daemon dropped it.
+	 * NULL for a daemon that is an IPv4 node (init sets d->ipnode):
+	 * the node takes it. */
 	bool (*rx)(struct daemon *d, struct port *port, const uint8_t *frame,
 		   size_t len);
-	/* A port went up or down; may be NULL. */
+	/* A port went up or down; may be NULL (an IPv4 node is told). */
 	void (*port_changed)(struct daemon *d, struct port *port);
 	/* The daemon's commands, besides the shell's (their count is
 	 * known where the table is defined, hence the pointer). */
 	const struct ctl_cmd *cmds;
 	const size_t *ncmds;
-	/* More command tables, with args of their own (ctl_server_add), in
-	 * time for the config file; may be NULL. */
-	void (*more_cmds)(struct daemon *d, struct ctl_server *ctl);
 	/* After the config file ran, before the loop; may be NULL. */
 	void (*start)(struct daemon *d);
 	/* After the loop, before the ports close: frees the state. */
@@ -80,22 +82,30 @@ struct daemon {
 	struct ctl_server *ctl;
 	struct nl_monitor *nl;
 	const struct daemon_spec *spec;
+	/* A daemon that is an IPv4 node sets this in init: the shell then
+	 * hands it frames and link changes, and adds its commands (show ip,
+	 * show arp, show route, addr, route). */
+	struct ipnode *ipnode;
 };
 
 /*
- * The whole life of a daemon: parses argv (exiting 2 with usage on a bad
- * command line, 0 after --help), opens the ports and the control socket,
- * replays the config file, runs the loop until SIGTERM, SIGINT or SIGHUP,
- * and tears everything down. Fatal on a start-up failure: a daemon that
- * cannot be reached or whose config is wrong must not run. Returns the
- * exit status.
+ * The whole life of a daemon: makes its struct, parses argv (exiting 2
+ * with usage on a bad command line, 0 after --help), opens the ports and
+ * the control socket, replays the config file, runs the loop until
+ * SIGTERM, SIGINT or SIGHUP, and tears everything down. Fatal on a
+ * start-up failure: a daemon that cannot be reached or whose config is
+ * wrong must not run. Returns the exit status.
  */
-int daemon_main(struct daemon *d, const struct daemon_spec *spec, int argc,
-		char **argv);
+int daemon_main(const struct daemon_spec *spec, int argc, char **argv);
+
+/* The daemon's struct, zeroed, with no options, ports or loop yet (for
+ * tests that drive a daemon's parts); NULL without memory. */
+struct daemon *daemon_new(const struct daemon_spec *spec);
+void daemon_free(struct daemon *d);
 
 /*
  * Opens a control server for d on path with all of d's commands: the
- * daemon's, its more_cmds, and the shell's. NULL with a message in err.
+ * daemon's, an IPv4 node's, and the shell's. NULL with a message in err.
  * (daemon_main() does it; fuzz targets too.)
  */
 struct ctl_server *daemon_ctl_open(struct daemon *d, const char *path,

@@ -8,11 +8,17 @@
 #include <unistd.h>
 
 #include "ctl_opt.h"
+#include "host.h"
 #include "host_trace.h"
 #include "hostsock.h"
 #include "ipnode_cmd.h"
 #include "ping.h"
 #include "sock_pair.h"
+
+struct hostd {
+	struct daemon d; /* first: the shell hands the daemon to callbacks */
+	struct host host;
+};
 
 static int
 cmd_show_stats(struct ctl_req *req, int argc, char **argv, void *arg)
@@ -103,7 +109,7 @@ cmd_socket_udp(struct ctl_req *req, int argc, char **argv, void *arg)
 	return CTL_DONE;
 }
 
-const struct ctl_cmd host_cmds[] = {
+static const struct ctl_cmd host_cmds[] = {
     {"show stats", "", "stack counters and drop reasons", cmd_show_stats, 0},
     {"show sockets", "", "open sockets with their queues", cmd_show_sockets, 0},
     {"ping", "[-c N] [-i SEC] [-s SIZE] [-t TTL] [-W SEC] DEST",
@@ -118,32 +124,15 @@ const struct ctl_cmd host_cmds[] = {
     {"udp listen", "PORT [-c N]", "print the datagrams that arrive", NULL, 1},
 };
 
-const size_t host_ncmds = sizeof(host_cmds) / sizeof(host_cmds[0]);
+static const size_t host_ncmds = sizeof(host_cmds) / sizeof(host_cmds[0]);
 
 static int
 hostd_init(struct daemon *d)
 {
-	return host_init(&((struct hostd *)d)->host, d->loop, &d->ports);
-}
+	struct hostd *hd = (struct hostd *)d;
 
-static bool
-hostd_rx(struct daemon *d, struct port *port, const uint8_t *frame, size_t len)
-{
-	return ipnode_ether_input(&((struct hostd *)d)->host.node, port, frame,
-				  len);
-}
-
-static void
-hostd_port_changed(struct daemon *d, struct port *port)
-{
-	ipnode_port_changed(&((struct hostd *)d)->host.node, port);
-}
-
-static void
-hostd_more_cmds(struct daemon *d, struct ctl_server *ctl)
-{
-	ctl_server_add(ctl, ipnode_cmds, ipnode_ncmds,
-		       &((struct hostd *)d)->host.node);
+	d->ipnode = &hd->host.node;
+	return host_init(&hd->host, d->loop, &d->ports);
 }
 
 static void
@@ -155,11 +144,9 @@ hostd_stop(struct daemon *d)
 const struct daemon_spec hostd_spec = {
     .prog = "hostd",
     .about = "A host's IPv4 stack over the interfaces given.",
+    .size = sizeof(struct hostd),
     .init = hostd_init,
-    .rx = hostd_rx,
-    .port_changed = hostd_port_changed,
     .cmds = host_cmds,
     .ncmds = &host_ncmds,
-    .more_cmds = hostd_more_cmds,
     .stop = hostd_stop,
 };

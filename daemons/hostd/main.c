@@ -8,7 +8,5 @@
 int
 main(int argc, char **argv)
 {
-	static struct hostd hd;
-
-	return daemon_main(&hd.d, &hostd_spec, argc, argv);
+	return daemon_main(&hostd_spec, argc, argv);
 }

@@ -8,7 +8,5 @@
 int
 main(int argc, char **argv)
 {
-	static struct routerd rd;
-
-	return daemon_main(&rd.d, &routerd_spec, argc, argv);
+	return daemon_main(&routerd_spec, argc, argv);
 }

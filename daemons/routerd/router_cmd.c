@@ -4,6 +4,12 @@
 
 #include "ipnode_cmd.h"
 #include "ping.h"
+#include "router.h"
+
+struct routerd {
+	struct daemon d; /* first: the shell hands the daemon to callbacks */
+	struct router r;
+};
 
 static int
 cmd_show_stats(struct ctl_req *req, int argc, char **argv, void *arg)
@@ -28,39 +34,21 @@ cmd_ping(struct ctl_req *req, int argc, char **argv, void *arg)
 	return ping_cmd(req, argc, argv, &rd->r.node);
 }
 
-const struct ctl_cmd router_cmds[] = {
+static const struct ctl_cmd router_cmds[] = {
     {"show stats", "", "router counters and drop reasons", cmd_show_stats, 0},
     {"ping", "[-c N] [-i SEC] [-s SIZE] [-t TTL] [-W SEC] DEST",
      "send ICMP echo requests", cmd_ping, 1},
 };
 
-const size_t router_ncmds = sizeof(router_cmds) / sizeof(router_cmds[0]);
+static const size_t router_ncmds = sizeof(router_cmds) / sizeof(router_cmds[0]);
 
 static int
 routerd_init(struct daemon *d)
 {
-	return router_init(&((struct routerd *)d)->r, d->loop, &d->ports);
-}
+	struct routerd *rd = (struct routerd *)d;
 
-static bool
-routerd_rx(struct daemon *d, struct port *port, const uint8_t *frame,
-	   size_t len)
-{
-	return ipnode_ether_input(&((struct routerd *)d)->r.node, port, frame,
-				  len);
-}
-
-static void
-routerd_port_changed(struct daemon *d, struct port *port)
-{
-	ipnode_port_changed(&((struct routerd *)d)->r.node, port);
-}
-
-static void
-routerd_more_cmds(struct daemon *d, struct ctl_server *ctl)
-{
-	ctl_server_add(ctl, ipnode_cmds, ipnode_ncmds,
-		       &((struct routerd *)d)->r.node);
+	d->ipnode = &rd->r.node;
+	return router_init(&rd->r, d->loop, &d->ports);
 }
 
 static void
@@ -74,11 +62,9 @@ routerd_stop(struct daemon *d)
 const struct daemon_spec routerd_spec = {
     .prog = "routerd",
     .about = "An IPv4 router between the interfaces given.",
+    .size = sizeof(struct routerd),
     .init = routerd_init,
-    .rx = routerd_rx,
-    .port_changed = routerd_port_changed,
     .cmds = router_cmds,
     .ncmds = &router_ncmds,
-    .more_cmds = routerd_more_cmds,
     .stop = routerd_stop,
 };

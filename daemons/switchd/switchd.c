@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include "mactable.h"
+
 static const struct option switchd_longopts[] = {
     {"aging", required_argument, NULL, 'a'},
     {"max-macs", required_argument, NULL, 'm'},
@@ -18,6 +20,7 @@ switchd_option(struct daemon *d, int opt, const char *arg)
 	switch (opt) {
 	case 'a':
 		sd->aging = strtod(arg, &end);
+		sd->aging_given = true;
 		return *end || end == arg || sd->aging < 0 ? -1 : 0;
 	case 'm':
 		sd->max_macs = strtol(arg, &end, 10);
@@ -43,6 +46,10 @@ switchd_init(struct daemon *d)
 {
 	struct switchd *sd = (struct switchd *)d;
 
+	if (!sd->aging_given)
+		sd->aging = MACTABLE_DEFAULT_AGING;
+	if (!sd->max_macs)
+		sd->max_macs = MACTABLE_DEFAULT_CAPACITY;
 	if (switch_init(&sd->sw, &d->ports, (size_t)sd->max_macs, sd->aging) <
 	    0)
 		return -1;
@@ -96,6 +103,7 @@ switchd_aging_changed(struct switchd *sd)
 const struct daemon_spec switchd_spec = {
     .prog = "switchd",
     .about = "A learning Ethernet switch over the interfaces given.",
+    .size = sizeof(struct switchd),
     .shortopts = "a:m:",
     .longopts = switchd_longopts,
     .options_help =

@@ -95,7 +95,7 @@ lint_copy() {
 	copy=$BATS_TEST_TMPDIR/copy
 	mkdir -p "$copy"
 	(cd "$REPO_ROOT" && cp -r --parents .clang-format .ci netns-lab common daemons \
-		tests/run tests/coverage tests/e2e tests/runner tests/unit tests/fuzz/common "$copy"/)
+		tests/run tests/coverage tests/layering tests/e2e tests/runner tests/unit tests/fuzz/common "$copy"/)
 }
 
 @test "lint passes on the repository, and fails on a planted shell mistake, a badly formatted C file and a bats file with its own teardown" {
@@ -126,4 +126,23 @@ lint_copy() {
 	PATH=$bin runner tests/runner/planted/skip.bats
 	assert_failure
 	assert_line "not ok - bats: not installed (make deps installs it)"
+}
+
+@test "the include layering check fails on a daemon including another's header, and protocol code including the control socket or a daemon" {
+	local copy
+	lint_copy
+	run "$copy/tests/layering" "$copy"
+	assert_success
+
+	sed -i 's|^#include "udp.h"|#include "udp.h"\n#include "router.h"|' "$copy/daemons/hostd/host.c"
+	sed -i 's|^#include "log.h"|#include "log.h"\n#include "ctl.h"|' "$copy/common/arp.c"
+	sed -i 's|^#include "log.h"|#include "log.h"\n#include "host.h"|' "$copy/common/ipnode.c"
+	run "$copy/tests/layering" "$copy"
+	assert_failure
+	assert_line "daemons/hostd/host.c: includes router.h (daemons/routerd/router.h, another daemon's)"
+	assert_line "common/arp.c: includes ctl.h (protocol code may not include control code)"
+	assert_line "common/ipnode.c: includes host.h, which is not in common/"
+	run "$copy/tests/run" lint
+	assert_failure
+	assert_line "not ok - include layering: 3 includes break it; see above and tests/layering"
 }

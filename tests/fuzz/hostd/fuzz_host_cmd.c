@@ -12,9 +12,10 @@
 #include "fuzz_ctl.h"
 #include "host_cmd.h"
 #include "log.h"
+#include "ipnode.h"
 #include "mem_port.h"
 
-static struct hostd hd;
+static struct daemon *d;
 static struct mem_port *ports[2];
 static int fds;
 
@@ -28,11 +29,13 @@ static void
 fuzz_setup(void)
 {
 	log_init("fuzz", LOG_LVL_ERR);
-	hd.d.loop = EV_DEFAULT;
-	hd.d.spec = &hostd_spec;
-	hd.d.opts.name = "fuzz";
-	snprintf(hd.d.opts.capture_dir, sizeof(hd.d.opts.capture_dir),
-		 "%s/capture", fuzz_ctl_dir());
+	d = daemon_new(&hostd_spec);
+	if (!d)
+		abort();
+	d->loop = EV_DEFAULT;
+	d->opts.name = "fuzz";
+	snprintf(d->opts.capture_dir, sizeof(d->opts.capture_dir), "%s/capture",
+		 fuzz_ctl_dir());
 	fds = fuzz_ctl_open_fds();
 }
 
@@ -40,18 +43,19 @@ static void
 fuzz_host_up(void)
 {
 	static const uint8_t gw_mac[ETHER_ADDR_LEN] = {2, 0, 0, 0, 1, 1};
-	struct ipnode *n = &hd.host.node;
+	struct ipnode *n;
 	uint8_t frame[ETHER_MIN_FRAME];
 	char err[128];
 
-	hd.d.ports.n = 0;
-	if (host_init(&hd.host, hd.d.loop, &hd.d.ports) < 0)
+	d->ports.n = 0;
+	if (hostd_spec.init(d) < 0)
 		abort();
+	n = d->ipnode;
 	for (int i = 0; i < 2; i++) {
 		ports[i] = mem_port_new(i ? "eth1" : "eth0", (uint8_t)(i + 1));
 		ports[i]->port.rx = fuzz_rx;
 		ports[i]->port.rx_arg = n;
-		port_set_add(&hd.d.ports, &ports[i]->port);
+		port_set_add(&d->ports, &ports[i]->port);
 	}
 	if (ipnode_addr_add(n, &ports[0]->port, 0x0a00010au, 24, err,
 			    sizeof(err)) < 0 ||
@@ -67,8 +71,8 @@ fuzz_host_down(void)
 {
 	/* Every request was cancelled or ended with its client: no socket
 	 * but those of hostsock descriptors, which go with the host. */
-	host_destroy(&hd.host);
-	port_set_close(&hd.d.ports);
+	hostd_spec.stop(d);
+	port_set_close(&d->ports);
 	for (int i = 0; i < 2; i++)
 		mem_port_free(ports[i]);
 	if (fuzz_ctl_open_fds() > fds)
@@ -81,10 +85,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ctl_server *srv;
 	char err[256];
 
-	if (!hd.d.loop)
+	if (!d)
 		fuzz_setup();
 	fuzz_host_up();
-	srv = daemon_ctl_open(&hd.d, fuzz_ctl_path(), err, sizeof(err));
+	srv = daemon_ctl_open(d, fuzz_ctl_path(), err, sizeof(err));
 	if (!srv)
 		abort();
 	fuzz_ctl_serve(srv, data, size);

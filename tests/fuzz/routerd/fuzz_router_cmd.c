@@ -9,10 +9,11 @@
 
 #include "fuzz_ctl.h"
 #include "log.h"
+#include "ipnode.h"
 #include "mem_port.h"
 #include "router_cmd.h"
 
-static struct routerd rd;
+static struct daemon *d;
 static struct mem_port *ports[2];
 static int fds;
 
@@ -26,11 +27,13 @@ static void
 fuzz_setup(void)
 {
 	log_init("fuzz", LOG_LVL_ERR);
-	rd.d.loop = EV_DEFAULT;
-	rd.d.spec = &routerd_spec;
-	rd.d.opts.name = "fuzz";
-	snprintf(rd.d.opts.capture_dir, sizeof(rd.d.opts.capture_dir),
-		 "%s/capture", fuzz_ctl_dir());
+	d = daemon_new(&routerd_spec);
+	if (!d)
+		abort();
+	d->loop = EV_DEFAULT;
+	d->opts.name = "fuzz";
+	snprintf(d->opts.capture_dir, sizeof(d->opts.capture_dir), "%s/capture",
+		 fuzz_ctl_dir());
 	fds = fuzz_ctl_open_fds();
 }
 
@@ -38,18 +41,19 @@ static void
 fuzz_router_up(void)
 {
 	static const uint8_t nh_mac[ETHER_ADDR_LEN] = {2, 0, 0, 0, 2, 2};
-	struct ipnode *n = &rd.r.node;
+	struct ipnode *n;
 	uint8_t frame[ETHER_MIN_FRAME];
 	char err[128];
 
-	rd.d.ports.n = 0;
-	if (router_init(&rd.r, rd.d.loop, &rd.d.ports) < 0)
+	d->ports.n = 0;
+	if (routerd_spec.init(d) < 0)
 		abort();
+	n = d->ipnode;
 	for (int i = 0; i < 2; i++) {
 		ports[i] = mem_port_new(i ? "eth1" : "eth0", (uint8_t)(i + 1));
 		ports[i]->port.rx = fuzz_rx;
 		ports[i]->port.rx_arg = n;
-		port_set_add(&rd.d.ports, &ports[i]->port);
+		port_set_add(&d->ports, &ports[i]->port);
 	}
 	if (ipnode_addr_add(n, &ports[0]->port, 0x0a000101u, 24, err,
 			    sizeof(err)) < 0 ||
@@ -67,10 +71,10 @@ static void
 fuzz_router_down(void)
 {
 	/* Every ping was cancelled or ended with its client: no socket. */
-	if (rd.r.node.socks.list)
+	if (d->ipnode->socks.list)
 		__builtin_trap();
-	router_destroy(&rd.r);
-	port_set_close(&rd.d.ports);
+	routerd_spec.stop(d);
+	port_set_close(&d->ports);
 	for (int i = 0; i < 2; i++)
 		mem_port_free(ports[i]);
 	if (fuzz_ctl_open_fds() > fds)
@@ -83,10 +87,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ctl_server *srv;
 	char err[256];
 
-	if (!rd.d.loop)
+	if (!d)
 		fuzz_setup();
 	fuzz_router_up();
-	srv = daemon_ctl_open(&rd.d, fuzz_ctl_path(), err, sizeof(err));
+	srv = daemon_ctl_open(d, fuzz_ctl_path(), err, sizeof(err));
 	if (!srv)
 		abort();
 	fuzz_ctl_serve(srv, data, size);
