@@ -13,13 +13,14 @@ BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Icommon -MMD -MP
 CFLAGS ?= -O2 -g
 SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	     -fno-sanitize-recover=undefined
-LIBS := -lev -lmnl -ljansson
+LIBS := -lev -lmnl -ljansson -lsodium -lm
 
 # Debian packages the build, the tests and the demo use.
 DEB_PACKAGES := make gcc libc6-dev clang libclang-rt-14-dev llvm libev-dev \
-	libmnl-dev libjansson-dev libcmocka-dev bats bats-support bats-assert \
-	iproute2 ethtool tcpdump iputils-ping traceroute netcat-openbsd procps jq \
-	shellcheck clang-format coreutils
+	libmnl-dev libjansson-dev libsodium-dev libcmocka-dev \
+	bats bats-support bats-assert \
+	iproute2 ethtool tcpdump tshark iputils-ping traceroute netcat-openbsd \
+	python3-scapy procps jq shellcheck clang-format coreutils
 
 DAEMONS := $(notdir $(wildcard daemons/*))
 COMMON_SRC := $(wildcard common/*.c)
@@ -147,17 +148,21 @@ $(SAN)/runner/%: $(SAN)/tests/runner/planted/%.o
 # hostsock, the client library of hostd's sockets, for any program:
 # build/lib/libhostsock.a and its header; its example links nothing else.
 HOSTSOCK_LIB := build/lib/libhostsock.a build/lib/hostsock.h
-build/lib/libhostsock.a: $(REL)/common/hostsock.o
+HOSTSOCK_OBJ = $(1)/common/hostsock.o $(1)/common/hostsock_tcp.o
+build/lib/libhostsock.a: $(call HOSTSOCK_OBJ,$(REL))
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 build/lib/hostsock.h: common/hostsock.h
 	@mkdir -p $(dir $@)
 	cp $< $@
-$(SAN)/tools/udp_echo: $(SAN)/daemons/hostd/examples/udp_echo.o $(SAN)/common/hostsock.o
+$(SAN)/tools/udp_echo: $(SAN)/daemons/hostd/examples/udp_echo.o $(call HOSTSOCK_OBJ,$(SAN))
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_FLAGS) $^ -o $@
+$(SAN)/tools/tcp_echo: $(SAN)/daemons/hostd/examples/tcp_echo.o $(call HOSTSOCK_OBJ,$(SAN))
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_FLAGS) $^ -o $@
 all: $(HOSTSOCK_LIB)
-san: $(SAN)/tools/udp_echo
+san: $(SAN)/tools/udp_echo $(SAN)/tools/tcp_echo
 check-build: all san $(UNIT_BINS) $(FUZZ_BINS) $(PLANTED_BINS)
 
 # --- tests ---------------------------------------------------------------

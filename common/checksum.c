@@ -35,6 +35,27 @@ checksum(const void *data, size_t len)
 }
 
 uint16_t
+checksum_pseudo(uint32_t src, uint32_t dst, uint8_t proto, const void *data,
+		size_t len)
+{
+	const uint8_t pseudo[12] = {(uint8_t)(src >> 24),
+				    (uint8_t)(src >> 16),
+				    (uint8_t)(src >> 8),
+				    (uint8_t)src,
+				    (uint8_t)(dst >> 24),
+				    (uint8_t)(dst >> 16),
+				    (uint8_t)(dst >> 8),
+				    (uint8_t)dst,
+				    0,
+				    proto,
+				    (uint8_t)(len >> 8),
+				    (uint8_t)len};
+
+	return checksum_fold(
+	    checksum_add(checksum_add(0, pseudo, sizeof(pseudo)), data, len));
+}
+
+uint16_t
 checksum_update16(uint16_t check, uint16_t old_word, uint16_t new_word)
 {
 	uint32_t sum = (uint16_t)~check;

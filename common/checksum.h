@@ -24,6 +24,13 @@ uint16_t checksum_fold(uint32_t sum);
 uint16_t checksum(const void *data, size_t len);
 
 /*
+ * The checksum of a transport segment (UDP, TCP) of len bytes from src to
+ * dst (host order) with the IPv4 pseudo-header of protocol proto in front.
+ */
+uint16_t checksum_pseudo(uint32_t src, uint32_t dst, uint8_t proto,
+			 const void *data, size_t len);
+
+/*
  * RFC 1624 eqn. 3: the checksum after one 16-bit word of the covered data
  * changed from old_word to new_word, HC' = ~(~HC + ~m + m').
  */

@@ -1,6 +1,7 @@
 /*
- * hostsock client side: one control-socket request ("socket udp ...") whose
- * first reply line carries the descriptor by SCM_RIGHTS.
+ * hostsock client side: one control-socket request ("socket udp ...",
+ * "socket tcp ...") whose reply lines carry descriptors by SCM_RIGHTS;
+ * finding the node, the reply lines and UDP. TCP is in hostsock_tcp.c.
  */
 #include "hostsock.h"
 
@@ -17,12 +18,13 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "hostsock_int.h"
+
 #define HOSTSOCK_RUN_DIR "/run/hoplab"
-#define HOSTSOCK_REPLY_MAX 8192
 
 static _Thread_local char hostsock_errbuf[512];
 
-static int __attribute__((format(printf, 2, 3)))
+int
 hostsock_fail(int err, const char *fmt, ...)
 {
 	va_list ap;
@@ -131,9 +133,38 @@ hostsock_connect_ctl(const char *node)
 	return fd;
 }
 
-/* Reads more of the reply into buf, keeping any descriptor passed. */
+int
+hostsock_request(const char *node, const char *req)
+{
+	size_t len = strlen(req);
+	int ctl = hostsock_connect_ctl(node);
+
+	if (ctl < 0)
+		return -1;
+	if (send(ctl, req, len, MSG_NOSIGNAL) != (ssize_t)len) {
+		int err = errno;
+
+		close(ctl);
+		return hostsock_fail(err, "cannot send request: %s",
+				     strerror(err));
+	}
+	return ctl;
+}
+
+void
+hostsock_drop(int *fd)
+{
+	int err = errno;
+
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+	errno = err;
+}
+
+/* Reads up to room bytes of a reply, keeping any descriptor passed. */
 static ssize_t
-hostsock_read_reply(int ctl, char *buf, size_t room, int *passed)
+hostsock_read_part(int ctl, char *buf, size_t room, int *passed)
 {
 	union {
 		struct cmsghdr align;
@@ -153,23 +184,91 @@ hostsock_read_reply(int ctl, char *buf, size_t room, int *passed)
 	for (c = CMSG_FIRSTHDR(&msg); n >= 0 && c; c = CMSG_NXTHDR(&msg, c)) {
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
 		    c->cmsg_len == CMSG_LEN(sizeof(int))) {
-			int fd;
-
-			memcpy(&fd, CMSG_DATA(c), sizeof(fd));
-			if (*passed >= 0)
-				close(*passed);
-			*passed = fd;
+			hostsock_drop(passed);
+			memcpy(passed, CMSG_DATA(c), sizeof(*passed));
 		}
 	}
 	return n;
 }
 
+int
+hostsock_malformed(const char *line)
+{
+	return hostsock_fail(EPROTO, "malformed reply from hostd: %.80s", line);
+}
+
 /*
- * The string value of "key" in a compact JSON line, into out; the
- * library reads hostd's few fixed replies without a JSON parser, so that
- * it stands alone.
+ * It peeks first and takes nothing past the newline, so the lines after
+ * it stay queued in the socket: the status channel needs no state in the
+ * library, and polls readable while a line waits. The kernel hands a
+ * descriptor over with the first byte read of the write that carried it,
+ * so it belongs to the line being read.
  */
-static int
+int
+hostsock_read_line(int ctl, char *buf, size_t cap, int *passed)
+{
+	size_t len = 0;
+	int fd = -1;
+
+	if (passed)
+		*passed = -1;
+	while (len < cap - 1) {
+		ssize_t n = recv(ctl, buf + len, cap - 1 - len, MSG_PEEK);
+		char *nl;
+
+		if (n < 0 && len > 0 &&
+		    (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			/* A line begun on a non-blocking socket is finished. */
+			struct pollfd p = {.fd = ctl, .events = POLLIN};
+
+			poll(&p, 1, -1);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n > 0) {
+			nl = memchr(buf + len, '\n', (size_t)n);
+			n = hostsock_read_part(
+			    ctl, buf + len,
+			    nl ? (size_t)(nl + 1 - (buf + len)) : (size_t)n,
+			    &fd);
+		}
+		if (n <= 0) {
+			hostsock_drop(&fd);
+			return n < 0 ? hostsock_fail(errno, "recv: %s",
+						     strerror(errno))
+				     : 0;
+		}
+		len += (size_t)n;
+		if (buf[len - 1] != '\n')
+			continue;
+		buf[len - 1] = '\0';
+		if (!passed && fd >= 0) {
+			hostsock_drop(&fd);
+			return hostsock_malformed(buf);
+		}
+		if (passed)
+			*passed = fd;
+		return 1;
+	}
+	hostsock_drop(&fd);
+	return hostsock_fail(EPROTO, "reply line too long");
+}
+
+int
+hostsock_next_line(int ctl, char *buf, size_t cap, int *passed)
+{
+	int r = hostsock_read_line(ctl, buf, cap, passed);
+
+	return r ? r
+		 : hostsock_fail(EPROTO, "hostd closed the connection early");
+}
+
+/*
+ * The library reads hostd's few fixed replies without a JSON parser, so
+ * that it stands alone.
+ */
+int
 hostsock_json_str(const char *line, const char *key, char *out, size_t len)
 {
 	char pat[64];
@@ -187,22 +286,33 @@ hostsock_json_str(const char *line, const char *key, char *out, size_t len)
 	return 0;
 }
 
+int
+hostsock_json_addr(const char *line, const char *key, struct sockaddr_in *sin)
+{
+	struct sockaddr_in a;
+	char text[64];
+
+	if (hostsock_json_str(line, key, text, sizeof(text)) < 0 ||
+	    hostsock_parse_addr(text, &a) < 0 || !a.sin_port)
+		return -1;
+	if (sin)
+		*sin = a;
+	return 0;
+}
+
 /* Notes the closing line's status and error, or a "local" address. */
 static void
 hostsock_reply_line(const char *line, struct sockaddr_in *bound, int *status,
 		    char *err, size_t errlen)
 {
-	char local[64];
-
 	if (!strncmp(line, "{\"ok\":true", 10)) {
 		*status = 0;
 	} else if (!strncmp(line, "{\"ok\":false", 11)) {
 		*status = 1;
 		if (hostsock_json_str(line, "error", err, errlen) < 0)
 			snprintf(err, errlen, "request failed");
-	} else if (bound && hostsock_json_str(line, "local", local,
-					      sizeof(local)) == 0) {
-		hostsock_parse_addr(local, bound);
+	} else if (bound) {
+		hostsock_json_addr(line, "local", bound);
 	}
 }
 
@@ -210,56 +320,39 @@ hostsock_reply_line(const char *line, struct sockaddr_in *bound, int *status,
 static int
 hostsock_await(int ctl, struct sockaddr_in *bound)
 {
-	char buf[HOSTSOCK_REPLY_MAX + 1], err[256] = "";
-	size_t len = 0;
+	char line[HOSTSOCK_REPLY_MAX], err[256] = "";
 	int passed = -1, status = -1;
 
 	while (status < 0) {
-		char *nl;
-		ssize_t n;
+		int fd;
 
-		while (status < 0 && (nl = memchr(buf, '\n', len))) {
-			*nl = '\0';
-			hostsock_reply_line(buf, bound, &status, err,
-					    sizeof(err));
-			len -= (size_t)(nl + 1 - buf);
-			memmove(buf, nl + 1, len);
+		if (hostsock_next_line(ctl, line, sizeof(line), &fd) < 0) {
+			hostsock_drop(&passed);
+			return -1;
 		}
-		if (status >= 0)
-			break;
-		if (len == HOSTSOCK_REPLY_MAX)
-			n = -1, errno = EPROTO;
-		else
-			n = hostsock_read_reply(
-			    ctl, buf + len, HOSTSOCK_REPLY_MAX - len, &passed);
-		if (n <= 0) {
-			if (passed >= 0)
-				close(passed);
-			return hostsock_fail(EPROTO, "%s",
-					     len == HOSTSOCK_REPLY_MAX
-						 ? "reply line too long"
-						 : "hostd closed the "
-						   "connection early");
+		if (fd >= 0) {
+			hostsock_drop(&passed);
+			passed = fd;
 		}
-		len += (size_t)n;
+		hostsock_reply_line(line, bound, &status, err, sizeof(err));
 	}
 	if (status != 0 || passed < 0) {
-		if (passed >= 0)
-			close(passed);
+		hostsock_drop(&passed);
 		return hostsock_fail(status ? ECONNREFUSED : EPROTO, "%s",
 				     status ? err : "no descriptor in reply");
 	}
 	return passed;
 }
 
-static void
+void
 hostsock_addr_arg(char *buf, size_t len, const char *opt,
 		  const struct sockaddr_in *sin)
 {
 	char ip[INET_ADDRSTRLEN];
 
 	inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof(ip));
-	snprintf(buf, len, " %s %s:%u", opt, ip, ntohs(sin->sin_port));
+	snprintf(buf, len, " %s%s%s:%u", opt, *opt ? " " : "", ip,
+		 ntohs(sin->sin_port));
 }
 
 int
@@ -269,7 +362,6 @@ hostsock_udp(const char *node, const struct sockaddr_in *bind_to,
 {
 	char req[256], b[64] = "", c[64] = "";
 	int ctl, fd;
-	size_t len;
 
 	if (bind_to)
 		hostsock_addr_arg(b, sizeof(b), "-b", bind_to);
@@ -277,17 +369,9 @@ hostsock_udp(const char *node, const struct sockaddr_in *bind_to,
 		hostsock_addr_arg(c, sizeof(c), "-c", connect_to);
 	snprintf(req, sizeof(req), "socket udp%s%s%s\n", b, c,
 		 (flags & HOSTSOCK_FRAMED) ? " -f" : "");
-	ctl = hostsock_connect_ctl(node);
+	ctl = hostsock_request(node, req);
 	if (ctl < 0)
 		return -1;
-	len = strlen(req);
-	if (send(ctl, req, len, MSG_NOSIGNAL) != (ssize_t)len) {
-		int err = errno;
-
-		close(ctl);
-		return hostsock_fail(err, "cannot send request: %s",
-				     strerror(err));
-	}
 	fd = hostsock_await(ctl, bound);
 	close(ctl);
 	return fd;
@@ -314,8 +398,7 @@ hostsock_sendto(int fd, const void *buf, size_t len,
 	return n - (ssize_t)sizeof(h);
 }
 
-/* After a 0-byte read: end of file, or an empty message? */
-static int
+int
 hostsock_at_eof(int fd)
 {
 	struct pollfd p = {.fd = fd, .events = POLLIN | POLLRDHUP};

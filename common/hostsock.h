@@ -22,8 +22,30 @@
  *    mean the connected peer. hostsock_sendto() and hostsock_recvfrom()
  *    add and strip the header.
  *
- * Closing the descriptor closes the stack's socket. Functions return -1
- * with errno set on failure; hostsock_error() then holds a message.
+ * Closing the descriptor closes the stack's socket.
+ *
+ * TCP gives each connection as one end of a SOCK_STREAM socketpair: a
+ * byte stream, with read, write, poll and close as on a kernel socket.
+ * shutdown(fd, SHUT_WR) sends a FIN once the data written is sent; the
+ * peer's FIN reads as end of file; close() sends a FIN when the data is
+ * sent, and the connection lives on in hostd until it is closed. A reset
+ * (or retransmissions that gave up) also reads as end of file, and writes
+ * then fail with EPIPE: only the connection's status channel tells the
+ * two ends apart (hostsock_tcp_status), for a connection connected
+ * (hostsock_tcp_connect) or accepted (hostsock_accept) alike. Set SIGPIPE
+ * aside (or send with MSG_NOSIGNAL) as with any socket.
+ *
+ * A listener (hostsock_tcp_listen) is one end of a SOCK_SEQPACKET
+ * socketpair: each accepted connection arrives on it as one message, a
+ * struct hostsock_accepted with two descriptors (the connection's and its
+ * status channel), which hostsock_accept() takes and acknowledges with one
+ * byte written back. hostd passes at most the backlog of connections not
+ * yet acknowledged; the rest wait in its accept queue. End of file on the
+ * listener means hostd closed it or went away; closing it closes hostd's
+ * listener, and the connections already accepted live on.
+ *
+ * Functions return -1 with errno set on failure; hostsock_error() then
+ * holds a message.
  */
 #ifndef HOPLAB_HOSTSOCK_H
 #define HOPLAB_HOSTSOCK_H
@@ -93,6 +115,84 @@ ssize_t hostsock_recvfrom(int fd, void *buf, size_t len,
  * file.
  */
 ssize_t hostsock_recv(int fd, void *buf, size_t len);
+
+/*
+ * Connects to peer over node's TCP. bind_to, when not NULL, gives the
+ * local address and port (port 0: an ephemeral one, address 0: chosen by
+ * the route); timeout_ms > 0 bounds the connect (whole seconds, rounded
+ * up; otherwise hostd's default, about 127 s). Blocks until the
+ * connection is established or has failed. When local is not NULL it
+ * receives the connection's local address and port.
+ *
+ * Returns the connection's descriptor, or -1 with errno ECONNREFUSED,
+ * ETIMEDOUT, ENETUNREACH, EHOSTUNREACH, EADDRINUSE or EADDRNOTAVAIL as
+ * hostd named it (EINVAL for a request hostd refused as malformed, EIO for
+ * a failure it named no errno for, EPROTO for a reply not understood)
+ * and hostd's message in hostsock_error().
+ *
+ * When status_fd is not NULL it receives the connection's status channel
+ * (the control connection, close it when done); otherwise that is closed,
+ * which leaves the connection as it is.
+ */
+int hostsock_tcp_connect(const char *node, const struct sockaddr_in *bind_to,
+			 const struct sockaddr_in *peer, int timeout_ms,
+			 struct sockaddr_in *local, int *status_fd);
+
+/*
+ * Blocks until the connection of status_fd (from hostsock_tcp_connect or
+ * hostsock_accept) has ended (it polls readable once the end is known)
+ * and tells how: 0 for an orderly close, ECONNRESET for a reset,
+ * ETIMEDOUT when retransmissions gave up, or another errno hostd named;
+ * -1 with errno EPROTO when the channel broke or said something else.
+ * Leaves status_fd open.
+ */
+int hostsock_tcp_status(int status_fd);
+
+/*
+ * Listens on bind_to (address 0: any; NULL stands for 0.0.0.0:0, and
+ * hostd refuses port 0 as a usage error, EINVAL) on node's TCP, passing at
+ * most backlog connections not yet accepted down the listening descriptor
+ * (<= 0: hostd's default, 16); hostd's accept queue holds the rest. When
+ * bound is not NULL it receives the address and port listened on.
+ *
+ * Returns the listening descriptor (SOCK_SEQPACKET, close-on-exec), or -1
+ * with errno (EADDRINUSE, EADDRNOTAVAIL, ... as for
+ * hostsock_tcp_connect). It polls readable when a connection waits to be
+ * accepted, or when the listener has gone; closing it closes the listener
+ * (not the connections already accepted). The request's control
+ * connection is closed before it returns.
+ */
+int hostsock_tcp_listen(const char *node, const struct sockaddr_in *bind_to,
+			int backlog, struct sockaddr_in *bound);
+
+/*
+ * What the listening descriptor carries for each accepted connection (with
+ * its two descriptors); network byte order.
+ */
+struct hostsock_accepted {
+	uint32_t laddr;
+	uint32_t raddr;
+	uint16_t lport;
+	uint16_t rport;
+};
+
+/*
+ * Takes the next connection from the listening descriptor lfd and
+ * acknowledges it to hostd. Blocks until one comes, unless lfd is
+ * O_NONBLOCK: then -1 with EAGAIN when none waits. The peer's address and
+ * port go into peer, the connection's own into local (either may be
+ * NULL). When status_fd is not NULL it receives the connection's status
+ * channel (for hostsock_tcp_status; close it when done); otherwise that is
+ * closed, which leaves the connection as it is. Both descriptors are
+ * close-on-exec.
+ *
+ * Returns the connection's descriptor, or -1 with errno ECONNABORTED when
+ * the listener is gone (hostd closed it or went away), EPROTO for a
+ * message not understood (its descriptors are closed and the listener
+ * still works).
+ */
+int hostsock_accept(int lfd, struct sockaddr_in *peer,
+		    struct sockaddr_in *local, int *status_fd);
 
 /* The message of the last failure in this thread. */
 const char *hostsock_error(void);

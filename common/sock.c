@@ -67,6 +67,13 @@ sock_bind(struct sock_table *t, struct sock *s, uint32_t laddr, uint16_t lport)
 }
 
 void
+sock_insert(struct sock_table *t, struct sock *s)
+{
+	s->next = t->list;
+	t->list = s;
+}
+
+void
 sock_unbind(struct sock_table *t, struct sock *s)
 {
 	for (struct sock **pp = &t->list; *pp; pp = &(*pp)->next) {
@@ -109,6 +116,8 @@ sock_proto_name(uint8_t proto)
 	switch (proto) {
 	case IPV4_PROTO_UDP:
 		return "udp";
+	case IPV4_PROTO_TCP:
+		return "tcp";
 	case IPV4_PROTO_ICMP:
 		return "icmp";
 	default:
@@ -128,25 +137,29 @@ sock_endpoint(char *buf, size_t len, uint32_t addr, uint16_t port)
 }
 
 json_t *
-sock_table_json(const struct sock_table *t)
+sock_table_json(const struct sock_table *t,
+		void (*describe)(const struct sock *s, json_t *row))
 {
 	json_t *rows = json_array();
 
 	for (const struct sock *s = t->list; s; s = s->next) {
 		char local[32], remote[32];
 		size_t send_q = 0, recv_q = 0;
+		json_t *row;
 
 		sock_endpoint(local, sizeof(local), s->laddr, s->lport);
 		sock_endpoint(remote, sizeof(remote), s->raddr, s->rport);
 		if (s->ops && s->ops->queues)
 			s->ops->queues(s, &send_q, &recv_q);
-		json_array_append_new(
-		    rows,
+		row =
 		    json_pack("{s:s, s:s, s:s, s:s, s:I, s:I}", "proto",
 			      sock_proto_name(s->proto), "state",
 			      s->raddr ? "connected" : "bound", "local", local,
 			      "remote", remote, "send_q", (json_int_t)send_q,
-			      "recv_q", (json_int_t)recv_q));
+			      "recv_q", (json_int_t)recv_q);
+		if (describe)
+			describe(s, row);
+		json_array_append_new(rows, row);
 	}
 	return rows;
 }

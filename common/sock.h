@@ -97,6 +97,9 @@ void sock_table_init(struct sock_table *t);
  */
 int sock_bind(struct sock_table *t, struct sock *s, uint32_t laddr,
 	      uint16_t lport);
+/* Adds s (proto and addresses set) without looking for a clash: for
+ * protocols that check uniqueness their own way (TCP's four-tuples). */
+void sock_insert(struct sock_table *t, struct sock *s);
 /* Removes s from the table (if it is there). */
 void sock_unbind(struct sock_table *t, struct sock *s);
 
@@ -108,7 +111,11 @@ struct sock *sock_lookup(const struct sock_table *t, uint8_t proto,
 			 uint32_t dst, uint16_t dport, uint32_t src,
 			 uint16_t sport);
 
-/* Rows of `show sockets`. */
-json_t *sock_table_json(const struct sock_table *t);
+/*
+ * Rows of `show sockets`: proto state local remote send_q recv_q;
+ * describe (may be NULL) fills in or adds what a protocol knows more.
+ */
+json_t *sock_table_json(const struct sock_table *t,
+			void (*describe)(const struct sock *s, json_t *row));
 
 #endif

@@ -35,17 +35,50 @@ hopctl_cell(json_t *v)
 	}
 }
 
-/* An array of objects as a table; the first object's keys are the columns. */
+/*
+ * The columns of a table: every key of every row, in the order first
+ * seen, so that rows of different kinds (a listening socket without the
+ * columns of a connection) share one table. NULL when out of memory.
+ */
+static const char **
+hopctl_columns(json_t *rows, size_t *ncols)
+{
+	size_t cap = 0, i, c;
+	const char **keys = NULL, *key;
+	json_t *row, *v;
+
+	*ncols = 0;
+	json_array_foreach(rows, i, row)
+	{
+		cap += json_object_size(row);
+	}
+	keys = calloc(cap ? cap : 1, sizeof(*keys));
+	if (!keys)
+		return NULL;
+	json_array_foreach(rows, i, row)
+	{
+		json_object_foreach(row, key, v)
+		{
+			for (c = 0; c < *ncols && strcmp(keys[c], key); c++)
+				;
+			if (c == *ncols)
+				keys[(*ncols)++] = key;
+		}
+	}
+	return keys;
+}
+
+/* An array of objects as a table: a column per key, "-" where a row has
+ * none. */
 static int
 hopctl_table(FILE *out, json_t *rows)
 {
-	json_t *first = json_array_get(rows, 0), *row, *v;
-	size_t ncols = json_object_size(first), i, c;
+	json_t *first = json_array_get(rows, 0), *row;
+	size_t ncols, i, c;
 	const char **keys;
 	size_t *width;
-	const char *key;
 
-	if (!json_is_object(first) || ncols == 0) {
+	if (!json_is_object(first) || json_object_size(first) == 0) {
 		json_array_foreach(rows, i, row)
 		{
 			char *cell = hopctl_cell(row);
@@ -55,19 +88,15 @@ hopctl_table(FILE *out, json_t *rows)
 		}
 		return 0;
 	}
-	keys = calloc(ncols, sizeof(*keys));
-	width = calloc(ncols, sizeof(*width));
+	keys = hopctl_columns(rows, &ncols);
+	width = calloc(ncols ? ncols : 1, sizeof(*width));
 	if (!keys || !width) {
 		free(keys);
 		free(width);
 		return -1;
 	}
-	c = 0;
-	json_object_foreach(first, key, v)
-	{
-		keys[c] = key;
-		width[c++] = strlen(key);
-	}
+	for (c = 0; c < ncols; c++)
+		width[c] = strlen(keys[c]);
 	json_array_foreach(rows, i, row)
 	{
 		for (c = 0; c < ncols; c++) {

@@ -16,6 +16,7 @@
 #include "ctl_parse.h"
 #include "hopctl.h"
 #include "hopctl_render.h"
+#include "hopctl_tcp.h"
 #include "hopctl_udp.h"
 
 static void
@@ -80,6 +81,9 @@ main(int argc, char **argv)
 	line[len++] = '\n';
 	signal(SIGPIPE, SIG_IGN);
 	hopctl_resolve(argv[optind], path, sizeof(path));
+	if (hopctl_tcp_wants(argc - optind - 1, argv + optind + 1))
+		return hopctl_tcp(argv[optind], path, argc - optind - 1,
+				  argv + optind + 1);
 	if (hopctl_udp_wants(argc - optind - 1, argv + optind + 1))
 		return hopctl_udp(argv[optind], path, argc - optind - 1,
 				  argv + optind + 1, o.json);

@@ -1,9 +1,10 @@
-/* The host: an IPv4 node with UDP. */
+/* The host: an IPv4 node with UDP and TCP. */
 #include "host.h"
 
 #include <string.h>
 
 #include "sock_pair.h"
+#include "tcp_pair.h"
 #include "udp.h"
 
 const char *const host_stat_names[HOST_STAT_COUNT] = {
@@ -16,6 +17,8 @@ host_init(struct host *h, struct ev_loop *loop, struct port_set *ports)
 	if (ipnode_init(&h->node, loop, ports) < 0)
 		return -1;
 	ipnode_register(&h->node, &udp_proto);
+	tcp_stack_init(&h->tcp, &h->node);
+	ipnode_register(&h->node, &tcp_proto);
 	return 0;
 }
 
@@ -23,5 +26,7 @@ void
 host_destroy(struct host *h)
 {
 	sock_pair_close_all(h);
+	tcp_pair_close_all(h);
+	tcp_stack_destroy(&h->tcp);
 	ipnode_destroy(&h->node);
 }

@@ -1,9 +1,9 @@
 /*
  * The host stack: an IPv4 node (common/ipnode.h: addresses, routes, ARP,
  * IPv4 with reassembly and the loopback, ICMP) with the transport
- * protocols a host has, their sockets, and the hostsock descriptors
- * handed to applications. The unit tests build it over in-memory ports
- * without a loop.
+ * protocols a host has (UDP, TCP), their sockets, and the hostsock
+ * descriptors handed to applications. The unit tests build it over in-memory
+ * ports without a loop.
  */
 #ifndef HOPLAB_HOST_H
 #define HOPLAB_HOST_H
@@ -12,6 +12,7 @@
 
 #include "ipnode.h"
 #include "stats.h"
+#include "tcp.h"
 
 /* Every UDP datagram received is delivered or dropped under one reason. */
 #define HOST_COUNTERS(X)                                                       \
@@ -30,11 +31,18 @@ enum host_stat { HOST_COUNTERS(STATS_ENUM) HOST_STAT_COUNT };
 extern const char *const host_stat_names[HOST_STAT_COUNT];
 
 struct sock_pair;
+struct tcp_pair;
+struct tcp_lpair;
 
 struct host {
 	struct ipnode node; /* first: the node's callbacks reach the host */
 	uint64_t stats[HOST_STAT_COUNT];
-	struct sock_pair *sock_pairs; /* hostsock descriptors handed out */
+	struct tcp_stack tcp;
+	/* hostsock descriptors handed out: UDP sockets, TCP connections,
+	 * TCP listeners */
+	struct sock_pair *sock_pairs;
+	struct tcp_pair *tcp_pairs;
+	struct tcp_lpair *tcp_lpairs;
 };
 
 /* A host over ports (loop may be NULL: time is h->node.clock); -1 when

@@ -14,6 +14,7 @@
 #include "ipnode_cmd.h"
 #include "ping.h"
 #include "sock_pair.h"
+#include "tcp_pair.h"
 
 struct hostd {
 	struct daemon d; /* first: the shell hands the daemon to callbacks */
@@ -35,15 +36,113 @@ cmd_show_stats(struct ctl_req *req, int argc, char **argv, void *arg)
 	return CTL_DONE;
 }
 
+static void
+cmd_sock_describe(const struct sock *s, json_t *row)
+{
+	if (s->proto == IPV4_PROTO_TCP)
+		tcp_sock_json(s, row);
+}
+
+/* Listening sockets first, then the rest by protocol, as ss lists. */
+static int
+cmd_sock_rank(const json_t *row)
+{
+	const char *proto = json_string_value(json_object_get(row, "proto"));
+	const char *state = json_string_value(json_object_get(row, "state"));
+
+	if (!strcmp(state, "LISTEN"))
+		return 0;
+	return !strcmp(proto, "tcp") ? 1 : !strcmp(proto, "udp") ? 2 : 3;
+}
+
+static int
+cmd_sock_cmp(const void *a, const void *b)
+{
+	return cmd_sock_rank(*(json_t *const *)a) -
+	       cmd_sock_rank(*(json_t *const *)b);
+}
+
 static int
 cmd_show_sockets(struct ctl_req *req, int argc, char **argv, void *arg)
 {
 	struct hostd *hd = arg;
+	json_t *rows, *sorted, **v;
+	size_t n;
 
 	(void)argc;
 	(void)argv;
-	ctl_reply(req, sock_table_json(&hd->host.node.socks));
+	rows = sock_table_json(&hd->host.node.socks, cmd_sock_describe);
+	n = json_array_size(rows);
+	v = calloc(n ? n : 1, sizeof(*v));
+	if (!v) {
+		json_decref(rows);
+		return ctl_fail(req, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_array_get(rows, i);
+	/* Stable, so each group keeps the table's order. */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && cmd_sock_cmp(&v[j - 1], &v[j]) > 0;
+		     j--) {
+			json_t *t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	sorted = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append(sorted, v[i]);
+	free(v);
+	json_decref(rows);
+	ctl_reply(req, sorted);
 	return CTL_DONE;
+}
+
+static int
+cmd_show_tcp(struct ctl_req *req, int argc, char **argv, void *arg)
+{
+	(void)argc;
+	(void)argv;
+	ctl_reply(req, tcp_stats_json(&((struct hostd *)arg)->host.tcp));
+	return CTL_DONE;
+}
+
+static int
+cmd_set_tcp(struct ctl_req *req, int argc, char **argv, void *arg)
+{
+	struct tcp_stack *st = &((struct hostd *)arg)->host.tcp;
+	double v;
+
+	if (argc == 2 && !strcmp(argv[0], "congestion")) {
+		if (!strcmp(argv[1], "reno"))
+			st->cc = TCP_CC_RENO;
+		else if (!strcmp(argv[1], "cubic"))
+			st->cc = TCP_CC_CUBIC;
+		else
+			return ctl_usage(req, "congestion: reno or cubic");
+		return CTL_DONE;
+	}
+	if (argc == 2 && !strcmp(argv[0], "msl")) {
+		if (ctl_opt_number(argv[1], 0.1, 300, false, &v) < 0)
+			return ctl_usage(req, "msl: 0.1 to 300 seconds");
+		st->msl = v;
+		return CTL_DONE;
+	}
+	return ctl_usage(req, "usage: set tcp congestion reno|cubic | "
+			      "set tcp msl SECONDS");
+}
+
+static int
+cmd_socket_tcp(struct ctl_req *req, int argc, char **argv, void *arg)
+{
+	struct host *h = &((struct hostd *)arg)->host;
+
+	if (argc >= 1 && !strcmp(argv[0], "connect"))
+		return tcp_pair_connect_cmd(h, req, argc - 1, argv + 1);
+	if (argc >= 1 && !strcmp(argv[0], "listen"))
+		return tcp_pair_listen_cmd(h, req, argc - 1, argv + 1);
+	return ctl_usage(req, "usage: socket tcp connect ... | socket tcp "
+			      "listen ...");
 }
 
 static int
@@ -118,6 +217,20 @@ static const struct ctl_cmd host_cmds[] = {
      "the routers on the way to DEST", cmd_traceroute, 1},
     {"socket udp", "[-b A.B.C.D:PORT] [-c A.B.C.D:PORT] [-f]",
      "a UDP socket as a descriptor (hostsock)", cmd_socket_udp, 1},
+    {"socket tcp",
+     "connect [-b A.B.C.D:PORT] [-w SEC] A.B.C.D:PORT | listen [-q N] "
+     "A.B.C.D:PORT",
+     "a TCP connection or listener as a descriptor (hostsock)", cmd_socket_tcp,
+     1},
+    {"show tcp", "", "TCP counters and settings", cmd_show_tcp, 0},
+    {"set tcp", "congestion reno|cubic | msl SECONDS",
+     "TCP's congestion control, or its MSL (TIME-WAIT is 2 MSL)", cmd_set_tcp,
+     0},
+    /* These run in hopctl, over hostsock descriptors (socket tcp). */
+    {"tcp connect", "[-w SECONDS] DEST PORT",
+     "like nc -N: stdin to the connection, the connection to stdout", NULL, 1},
+    {"tcp listen", "PORT [-k] [-b BACKLOG]",
+     "like nc -N -l: one connection (-k: one after another)", NULL, 1},
     /* These run in hopctl, over a hostsock descriptor (socket udp). */
     {"udp send", "DEST PORT [MESSAGE...]",
      "send one datagram (stdin when no message)", NULL, 1},

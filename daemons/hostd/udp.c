@@ -10,19 +10,7 @@
 uint16_t
 udp_checksum(uint32_t src, uint32_t dst, const uint8_t *udp, size_t len)
 {
-	uint8_t pseudo[12];
-	uint32_t sum;
-
-	src = htonl(src);
-	dst = htonl(dst);
-	memcpy(pseudo, &src, 4);
-	memcpy(pseudo + 4, &dst, 4);
-	pseudo[8] = 0;
-	pseudo[9] = IPV4_PROTO_UDP;
-	pseudo[10] = (uint8_t)(len >> 8);
-	pseudo[11] = (uint8_t)len;
-	sum = checksum_add(0, pseudo, sizeof(pseudo));
-	return checksum_fold(checksum_add(sum, udp, len));
+	return checksum_pseudo(src, dst, IPV4_PROTO_UDP, udp, len);
 }
 
 static void
