@@ -56,7 +56,7 @@ COV_BINS := $(patsubst tests/unit/%.c,$(COV)/unit/%,$(UNIT_SRC)) \
 	$(patsubst tests/fuzz/%.c,$(COV)/fuzz/%,$(FUZZ_SRC))
 TOOL_BINS := $(patsubst tests/tools/%.c,$(SAN)/tools/%,$(TOOL_SRC))
 
-.PHONY: all san check-build test unit fuzz e2e lint coverage demo deps \
+.PHONY: all san check-build test unit fuzz e2e lint coverage bench demo deps \
 	install uninstall clean format help
 
 all: $(BINS)
@@ -68,6 +68,7 @@ help:
 	@echo "make fuzz       fuzz each target longer and grow tests/fuzz/corpus/"
 	@echo "make coverage   coverage of the unit tests and fuzz corpora"
 	@echo "make lint       shellcheck and the clang-format check alone"
+	@echo "make bench      hoplab beside the kernel, as ratios (as root)"
 	@echo "make deps       install the Debian packages hoplab needs"
 	@echo "make install    install into PREFIX (default /usr/local)"
 	@echo "make format     clang-format every C file"
@@ -185,6 +186,12 @@ lint:
 coverage: deps
 	$(MAKE) $(COV_BINS)
 	tests/coverage
+
+# Throughput beside the kernel, in the same run (never part of make test):
+# build/bench/results.json.
+bench: deps
+	$(MAKE) all
+	tests/bench/tcp -o build/bench/results.json
 
 demo: deps
 	$(MAKE) all
