@@ -24,6 +24,7 @@ static const struct tcp_transition tcp_fsm[] = {
     {TCP_CLOSED, TCP_EV_open_passive, TCP_LISTEN},
     {TCP_LISTEN, TCP_EV_rcv_syn, TCP_SYN_RECEIVED},
     {TCP_LISTEN, TCP_EV_close, TCP_CLOSED},
+    {TCP_LISTEN, TCP_EV_reset, TCP_CLOSED}, /* aborted (RFC 9293 3.10.5) */
     {TCP_SYN_SENT, TCP_EV_rcv_syn_ack, TCP_ESTABLISHED},
     {TCP_SYN_SENT, TCP_EV_rcv_syn, TCP_SYN_RECEIVED}, /* simultaneous open */
     {TCP_SYN_SENT, TCP_EV_close, TCP_CLOSED},

@@ -506,8 +506,10 @@ tcp_data_input(struct tcp_conn *c, uint32_t seq, const uint8_t *data,
 	c->rcv_nxt++;
 	c->fin_rcvd = true;
 	c->ack_now = true;
+	/* What came out of order from beyond the end of the stream is no
+	 * data: forgotten, as Linux does. */
+	c->nooo = 0;
 	switch (c->state) {
-	case TCP_SYN_RECEIVED:
 	case TCP_ESTABLISHED:
 	case TCP_FIN_WAIT_1:
 		tcp_set_state(c, TCP_EV_rcv_fin);
@@ -585,6 +587,12 @@ tcp_sync_input(struct tcp_conn *c, struct tcp_seg *seg)
 	}
 	if (!tcp_acceptable(c, seq, span)) {
 		st->stats[STAT_out_of_window]++;
+		/* The peer's FIN again in TIME-WAIT: our last ACK was lost;
+		 * it is sent again below and 2 MSL start anew (RFC 9293
+		 * 3.10.7.4, as Linux). */
+		if (c->state == TCP_TIME_WAIT && fin &&
+		    seq + (uint32_t)len + 1 == c->rcv_nxt)
+			tcp_enter_time_wait(c);
 		if (!(seg->flags & TCP_FLAG_RST))
 			tcp_stray_ack(c, seg);
 		return;

@@ -116,8 +116,9 @@ tcp_rto_expired(struct tcp_conn *c)
 	if (c->persist) {
 		/* The window still keeps the data back: probe again,
 		 * backing off from the RTO, which stays as it is for the
-		 * data. Probing never gives up as long as the peer answers
-		 * (RFC 1122 4.2.2.17); unanswered, as long as data would. */
+		 * data. Probing goes on as long as the peer answers (RFC
+		 * 1122 4.2.2.17); unanswered, it gives up after as many
+		 * probes as data gets retransmissions, as Linux does. */
 		double wait;
 
 		if (tcp_persist_probe(c)) {

@@ -548,7 +548,462 @@ def gen_host_input():
          hello + from_p(ipv4(P, H, 17, udp(P, H, 1000, 7, b"mended")[:4] +
                              bytes(4) + b"mended", total=2, good=False),
                         0x0E))
+    # TCP: the listener on port 80 answers a SYN and retransmits its
+    # SYN-ACK as time passes; other ports and stray segments get resets.
+    syn = tcp(P, H, 40000, 80, 1000, 0, SYN,
+              opts=tcp_options(1460, 7, True, (1, 0)))
+    seed(t, "seed-tcp-syn-to-listener",
+         hello + from_p(ipv4(P, H, 6, syn)) + on0(b"", 0x10) +
+         on0(b"", 0x20) + from_p(ipv4(P, H, 6, syn)) +
+         from_p(ipv4(P, H, 6, tcp(P, H, 40000, 80, 1001, 5, ACK))) +
+         from_p(ipv4(P, H, 6, tcp(P, H, 40000, 80, 1001, 0, RST))) +
+         on0(b"", 0xF0) * 5)
+    seed(t, "seed-tcp-resets",
+         hello + from_p(ipv4(P, H, 6, tcp(P, H, 40000, 81, 1000, 0, SYN))) +
+         from_p(ipv4(P, H, 6, tcp(P, H, 40000, 81, 1000, 7, ACK,
+                                  data=b"data"))) +
+         from_p(ipv4(P, H, 6, tcp(P, H, 40000, 81, 1000, 0, FIN,
+                                  data=b"data"))) +
+         from_p(ipv4(P, H, 6, tcp(P, H, 40000, 81, 1000, 0, RST))) +
+         from_p(ipv4(P, H, 6, tcp(P, H, 40000, 80, 1000, 7, ACK))) +
+         from_p(ipv4(P, H, 6, tcp(P, H, 40000, 80, 1000, 0, FIN))))
+    seed(t, "seed-tcp-bad",
+         hello + from_p(ipv4(P, H, 6, tcp(P, H, 1, 80, 1, 0, SYN,
+                                          good=False))) +
+         from_p(ipv4(P, H, 6, tcp(P, H, 1, 80, 1, 0, SYN)[:12])) +
+         from_p(ipv4(P, H, 6, tcp(P, H, 1, 80, 1, 0, SYN, off=3))) +
+         from_p(ipv4(P, H, 6, tcp(P, H, 1, 80, 1, 0, SYN,
+                                  opts=b"\x02\x03\x05\x00"))) +
+         on0(eth(BCAST, P_MAC, 0x0800, ipv4(P, "10.0.0.255", 6, tcp(
+             P, "10.0.0.255", 1, 80, 1, 0, SYN)))) +
+         from_p(ipv4(P, "224.0.0.1", 6, tcp(P, "224.0.0.1", 1, 80, 1, 0,
+                                            SYN))))
+    seed(t, "seed-tcp-repaired",
+         hello + from_p(ipv4(P, H, 6, tcp(P, H, 40001, 80, 1, 0, SYN,
+                                          good=False), total=7,
+                             good=False), 0x0E))
 
+
+
+# --- TCP --------------------------------------------------------------------
+
+FIN, SYN, RST, PSH, ACK, URG = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20
+
+
+def tcp_options(mss=None, ws=None, sack_ok=False, ts=None, sack=()):
+    """TCP options as Linux lays them out, padded to 4 bytes."""
+    o = b""
+    if mss is not None:
+        o += struct.pack("!BBH", 2, 4, mss)
+    if sack_ok and ts:
+        o += b"\x04\x02"
+    elif sack_ok:
+        o += b"\x01\x01\x04\x02"
+    elif ts:
+        o += b"\x01\x01"
+    if ts:
+        o += struct.pack("!BBII", 8, 10, ts[0], ts[1])
+    if ws is not None:
+        o += b"\x01\x03\x03" + bytes([ws])
+    if sack:
+        o += b"\x01\x01\x05" + bytes([2 + 8 * len(sack)])
+        for a, b in sack:
+            o += struct.pack("!II", a, b)
+    return o + b"\x00" * (-len(o) % 4)
+
+
+def tcp(src, dst, sport, dport, seq, ack, flags, win=65535, opts=b"",
+        data=b"", good=True, off=None):
+    """A TCP segment with its checksum over the pseudo-header."""
+    words = off if off is not None else (20 + len(opts)) // 4
+    hdr = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, words << 4,
+                      flags, win, 0, 0) + opts
+    pseudo = ip(src) + ip(dst) + struct.pack("!BBH", 0, 6,
+                                             len(hdr) + len(data))
+    check = csum(pseudo + hdr + data) if good else 0x1234
+    return hdr[:16] + struct.pack("!H", check) + hdr[18:] + data
+
+
+def gen_tcp_seg():
+    t = "fuzz_tcp_seg"
+    A, B = "10.0.0.2", "10.0.0.1"
+
+    def put(name, seg, ctl=0, total=None, good=True):
+        seed(t, "seed-" + name, bytes([ctl]) + ipv4(A, B, 6, seg,
+                                                    total=total, good=good))
+
+    def s(flags, opts=b"", data=b"", **kw):
+        return tcp(A, B, 40000, 80, 1000, 2000, flags, opts=opts, data=data,
+                   **kw)
+
+    put("syn-all-options", s(SYN, tcp_options(1460, 7, True, (1, 0))))
+    put("syn-ack", s(SYN | ACK, tcp_options(1460, 9, True, (5, 1))))
+    put("syn-mss-only", s(SYN, tcp_options(536)))
+    put("syn-ws-too-big", s(SYN, tcp_options(ws=15)))
+    put("syn-sack-ok-alone", s(SYN, tcp_options(sack_ok=True)))
+    put("syn-with-sack-blocks",
+        s(SYN, tcp_options(1460, sack=[(1, 2), (3, 4), (5, 6), (7, 8)])))
+    put("ack-timestamps", s(ACK, tcp_options(ts=(7, 8))))
+    put("ack-sack-3", s(ACK, tcp_options(ts=(7, 8), sack=[
+        (3000, 4000), (5000, 6000), (7000, 8000)])))
+    put("ack-sack-4", s(ACK, tcp_options(sack=[
+        (3000, 4000), (5000, 6000), (7000, 8000), (9000, 9500)])))
+    put("sack-longer-than-options", s(ACK, b"\x05\x2a" + bytes(38)))
+    put("mss-on-ack-ignored", s(ACK, tcp_options(1460, 7, True)))
+    put("data", s(PSH | ACK, data=bytes(range(256)) * 4))
+    put("fin-rst-urg", s(FIN | RST | URG | ACK | 0xC0, data=b"x"))
+    put("nop-eol-unknown", s(ACK, b"\x01\x01\x1e\x04\xab\xcd\x00\x07"))
+    put("eol-then-garbage", s(SYN, b"\x00\x02\x01\x05"))
+    put("option-past-end", s(SYN, b"\x01\x01\x02\x08"))
+    put("option-length-1", s(SYN, b"\x1e\x01\x00\x00"))
+    put("kind-alone-at-end", s(SYN, b"\x01\x01\x01\x08"))
+    put("mss-bad-length", s(SYN, b"\x02\x03\x05\x00"))
+    put("ws-bad-length", s(SYN, b"\x03\x04\x07\x00"))
+    put("sack-ok-bad-length", s(SYN, b"\x04\x03\x00\x00"))
+    put("ts-bad-length", s(ACK, b"\x08\x08" + bytes(6)))
+    put("sack-bad-length", s(ACK, b"\x05\x09" + bytes(10)))
+    put("sack-too-short", s(ACK, b"\x05\x02\x00\x00"))
+    put("max-options", s(SYN, b"\x01" * 40))
+    put("offset-too-small", s(ACK, off=4))
+    put("offset-past-end", s(ACK, off=15))
+    put("bad-checksum", s(ACK, good=False))
+    put("truncated", s(ACK)[:12])
+    # Broken on purpose: the repair bits mend them.
+    put("repair-checksum", s(ACK, tcp_options(ts=(1, 2)), good=False),
+        ctl=0x04)
+    put("repair-all", s(SYN, tcp_options(1460, 7), good=False), ctl=0x07,
+        total=3, good=False)
+
+
+# The conn target's records (see fuzz_tcp_conn.c).
+T_SEG, T_RAW, T_SEND, T_RESERVE, T_RECV, T_PEEK, T_SHUTDOWN, T_CLOSE, \
+    T_ABORT, T_ACCEPT, T_CONNECT, T_LISTEN, T_TIME, T_ICMP, T_SET, \
+    T_DUPACK = range(16)
+O_MSS, O_WS, O_SACK_OK, O_TS, O_OLD_TS, O_SACK, O_UNKNOWN, O_BAD = (
+    1 << i for i in range(8))
+OWN_READ, OWN_ECHO, OWN_ACCEPT, OWN_CLOSE, OWN_REFILL = (
+    1 << i for i in range(5))
+# what seq and ack count from
+SEQ_NXT, SEQ_ADV, SEQ_IRS, SEQ_ISS = range(4)
+ACK_UNA, ACK_MAX, ACK_NXT, ACK_ISS = range(4)
+
+
+def t_settings(rcv=0, snd=0, mtu=0, reno=False, nodelay=False, own=0,
+               backlog=4):
+    return bytes([rcv | snd << 2 | mtu << 4 | reno << 6 | nodelay << 7,
+                  own | (backlog - 1) << 5])
+
+
+def t_seg(conn, flags, seq=0, ack=0, win=65535, length=0, seq_from=SEQ_NXT,
+          ack_from=ACK_MAX, win_now=False, opts=0, val=0, mask=0, pport=0):
+    """A segment from the peer to the conn-th connection (oldest first).
+    Towards a listener, pport picks the peer's port: 40000 + pport."""
+    if pport:
+        mask = pport & 0xFF
+    base = ack_from | seq_from << 2 | win_now << 4 | (pport >> 8) << 5
+    return bytes([T_SEG | conn << 4, flags, base]) + struct.pack(
+        "!hhHH", seq, ack, win, length) + bytes([opts, val, mask])
+
+
+def t_syn_opts(ws=7):
+    """MSS 1460, window scale, SACK permitted and timestamps."""
+    return dict(opts=O_MSS | O_WS | O_SACK_OK | O_TS, val=ws << 3)
+
+
+def t_op(op, target=0, *args):
+    return bytes([op | target << 4]) + bytes(args)
+
+
+def t_n(op, slot, n):
+    return bytes([op | slot << 4]) + struct.pack("!H", n)
+
+
+def t_time(secs):
+    """The TIME record whose wait is the first at least secs long."""
+    for b in range(256):
+        if 0.001 * 200000 ** (b / 255) >= secs:
+            return t_op(T_TIME, 0, b)
+    return t_op(T_TIME, 0, 255)
+
+
+def t_icmp(conn, kind, mtu=0, seq=0):
+    return bytes([T_ICMP | conn << 4, kind]) + struct.pack("!Hh", mtu, seq)
+
+
+def gen_tcp_conn():
+    t = "fuzz_tcp_conn"
+    # The connection (conn and slot 1) gets its SYN-ACK; the peer then
+    # acknowledges all we send.
+    est = t_seg(1, SYN | ACK, ack=1, ack_from=ACK_UNA, **t_syn_opts())
+    est_plain = t_seg(1, SYN | ACK, ack=1, ack_from=ACK_UNA, opts=O_MSS)
+    ack_all = t_seg(1, ACK, opts=O_TS)
+    # A peer at port 40001 opens a connection to the listener: conn 2,
+    # slot 2 once accepted.
+    syn_in = t_seg(0, SYN, **t_syn_opts(), pport=1)
+    passive = (syn_in + t_seg(2, ACK, ack=1, ack_from=ACK_UNA, opts=O_TS) +
+               t_op(T_ACCEPT, 0))
+    mss = 1448  # 1460 less the timestamp option
+
+    def put(name, data, **kw):
+        seed(t, "seed-" + name, t_settings(**kw) + data)
+
+    put("nothing", b"")
+    put("syn-unanswered", t_time(200) * 3)
+    put("handshake", est + t_time(1))
+    put("handshake-plain", est_plain + t_time(1))
+    put("handshake-passive", passive + t_time(1))
+    put("handshake-passive-no-options",
+        t_seg(0, SYN, pport=2) + t_seg(2, ACK, ack=1, ack_from=ACK_UNA) +
+        t_op(T_ACCEPT, 0) + t_n(T_SEND, 2, 3000) + t_seg(2, ACK))
+    put("handshake-passive-auto-accept", passive[:-1], own=OWN_ACCEPT)
+    put("synack-lost-retransmitted",
+        syn_in + t_time(1.1) + t_time(2.1) + syn_in +
+        t_seg(2, ACK, ack=1, ack_from=ACK_UNA, opts=O_TS) + t_time(200))
+    put("syn-received-times-out", syn_in + t_time(200) + t_time(200))
+    put("simultaneous-open",
+        t_seg(1, SYN, **t_syn_opts()) + t_seg(1, SYN | ACK, ack=1,
+                                              ack_from=ACK_UNA,
+                                              **t_syn_opts()) +
+        t_seg(1, ACK, ack=1, ack_from=ACK_UNA, opts=O_TS) + t_time(1))
+    put("data-both-ways",
+        est + t_n(T_SEND, 1, 3000) + ack_all +
+        t_seg(1, PSH | ACK, length=1000, opts=O_TS) + t_time(0.05) +
+        t_n(T_RECV, 1, 600) + t_n(T_PEEK, 1, 100) + t_n(T_PEEK, 1, 5000) +
+        t_n(T_RESERVE, 1, 2000) + ack_all + t_time(1))
+    put("data-passive-echo",
+        passive + t_seg(2, PSH | ACK, length=2000, opts=O_TS) +
+        t_seg(2, ACK, opts=O_TS) + t_time(1),
+        own=OWN_READ | OWN_ECHO | OWN_REFILL)
+    put("delayed-ack-and-nagle",
+        est_plain + t_seg(1, PSH | ACK, length=100) + t_time(0.05) +
+        t_n(T_SEND, 1, 10) + t_n(T_SEND, 1, 10) + t_seg(1, ACK) +
+        t_n(T_SEND, 1, 10) + t_op(T_SET, 1, 6) + t_n(T_SEND, 1, 10) +
+        t_seg(1, ACK) + t_time(1))
+    put("nodelay", est_plain + t_n(T_SEND, 1, 10) + t_n(T_SEND, 1, 10) +
+        ack_all, nodelay=True)
+    put("bulk-send-slow-start",
+        est + t_n(T_SEND, 1, 60000) + t_n(T_SEND, 1, 60000) +
+        (ack_all + t_time(0.01)) * 12 + t_time(1), snd=1)
+    # Loss: ten segments leave; the peer SACKs the second to the fifth.
+    sack_loss = (est + t_n(T_SEND, 1, 10 * mss) +
+                 t_op(T_DUPACK, 1, 2, 0x1E))
+    put("sack-loss-recovery",
+        sack_loss + t_seg(1, ACK, ack=mss, ack_from=ACK_UNA, opts=O_TS |
+                          O_SACK, mask=0x1E) + ack_all + t_time(1))
+    put("sack-loss-recovery-reno", sack_loss + ack_all, reno=True)
+    put("sack-scoreboard",
+        est + t_n(T_SEND, 1, 10 * mss) +
+        t_seg(1, ACK, ack_from=ACK_UNA, win_now=True, opts=O_TS | O_SACK,
+              mask=0x04) +
+        t_seg(1, ACK, ack_from=ACK_UNA, win_now=True, opts=O_TS | O_SACK,
+              mask=0x14) +
+        t_seg(1, ACK, ack_from=ACK_UNA, win_now=True, opts=O_TS | O_SACK,
+              mask=0x54) +
+        t_seg(1, ACK, ack_from=ACK_UNA, win_now=True, opts=O_TS | O_SACK,
+              mask=0xFE) + t_seg(1, ACK, ack_from=ACK_UNA, opts=O_TS |
+                                  O_SACK, mask=0) + ack_all)
+    reno_est = est_plain + t_n(T_SEND, 1, 10 * 1460)
+    put("reno-fast-retransmit-partial-ack",
+        reno_est + t_op(T_DUPACK, 1, 3, 0) +
+        t_seg(1, ACK, ack=1460, ack_from=ACK_UNA, win_now=True) +
+        t_op(T_DUPACK, 1, 1, 0) +
+        t_seg(1, ACK, ack=2920, ack_from=ACK_UNA, win_now=True) + ack_all +
+        t_n(T_SEND, 1, 30000) + (t_seg(1, ACK) + t_time(0.02)) * 6,
+        reno=True, snd=1)
+    put("cubic-after-loss",
+        reno_est + t_op(T_DUPACK, 1, 3, 0) + ack_all +
+        (t_n(T_SEND, 1, 20000) + t_time(0.05) + t_seg(1, ACK)) * 8,
+        snd=1)
+    put("rto-backoff",
+        est + t_n(T_SEND, 1, 5000) + t_time(1.1) + t_time(2.1) +
+        t_time(4.1) + t_seg(1, ACK, ack=mss, ack_from=ACK_UNA,
+                            opts=O_TS) + ack_all + t_time(1))
+    put("data-retries-give-up",
+        est_plain + t_n(T_SEND, 1, 100) + t_time(200) * 12)
+    put("out-of-order-receive",
+        est + t_seg(1, ACK, seq=2000, length=1000, opts=O_TS) +
+        t_seg(1, ACK, seq=4000, length=500, opts=O_TS) +
+        t_seg(1, ACK, seq=1000, length=1000, opts=O_TS) +
+        t_seg(1, ACK, length=1000, opts=O_TS) +
+        t_seg(1, ACK, seq=-500, length=1500, opts=O_TS) +
+        t_n(T_RECV, 1, 10000) + t_seg(1, ACK, length=3000, opts=O_TS) +
+        t_n(T_RECV, 1, 10000))
+    put("out-of-order-many-holes",
+        est + b"".join(t_seg(1, ACK, seq=200 * i, length=100, opts=O_TS)
+                       for i in range(1, 40)) +
+        t_seg(1, ACK, length=8000, opts=O_TS) + t_n(T_RECV, 1, 10000))
+    put("fin-we-close-first",
+        est + t_n(T_SEND, 1, 100) + t_op(T_SHUTDOWN, 1) + ack_all +
+        t_seg(1, FIN | ACK, opts=O_TS) + t_time(30) + t_time(31))
+    put("fin-peer-closes-first",
+        est + t_seg(1, FIN | ACK, length=10, opts=O_TS) +
+        t_n(T_RECV, 1, 100) + t_op(T_SHUTDOWN, 1) + ack_all)
+    put("fin-simultaneous",
+        est + t_op(T_SHUTDOWN, 1) +
+        t_seg(1, FIN | ACK, ack_from=ACK_UNA, opts=O_TS) + ack_all +
+        t_time(61))
+    put("fin-out-of-order",
+        est + t_seg(1, FIN | ACK, seq=1000, length=100, opts=O_TS) +
+        t_seg(1, ACK, length=1000, opts=O_TS) + t_n(T_RECV, 1, 5000))
+    put("fin-passive-close-orphan",
+        passive + t_op(T_CLOSE, 2) + t_seg(2, ACK, opts=O_TS) +
+        t_time(61))
+    put("close-with-unread-data-resets",
+        passive + t_seg(2, ACK, length=100, opts=O_TS) + t_op(T_CLOSE, 2))
+    put("orphan-gets-data-resets",
+        passive + t_op(T_CLOSE, 2) + t_seg(2, ACK, length=100, opts=O_TS))
+    put("time-wait-fin-again-and-reuse",
+        est + t_op(T_SHUTDOWN, 1) + ack_all +
+        t_seg(1, FIN | ACK, opts=O_TS) +
+        t_seg(1, FIN | ACK, seq=-1, opts=O_TS) +
+        t_seg(1, FIN | ACK, opts=O_TS) +
+        t_seg(1, SYN, seq=5000, opts=O_MSS) + t_time(1))
+    put("time-wait-reuse-passive",
+        passive + t_op(T_SHUTDOWN, 2) + t_seg(2, ACK, opts=O_TS) +
+        t_seg(2, FIN | ACK, opts=O_TS) +
+        t_seg(2, SYN, seq=30000, opts=O_MSS) +
+        t_seg(2, ACK, ack=1, ack_from=ACK_UNA) + t_time(61))
+    put("rst-in-window",
+        est + t_seg(1, RST, seq=100) + t_seg(1, RST | ACK) + t_time(1))
+    put("rst-refused", t_seg(1, RST | ACK, ack=1, ack_from=ACK_UNA))
+    put("rst-bad-ack-in-syn-sent",
+        t_seg(1, ACK, ack=5, ack_from=ACK_UNA) +
+        t_seg(1, RST, ack=1, ack_from=ACK_UNA) +
+        t_seg(1, SYN | ACK, ack=-5, ack_from=ACK_UNA))
+    put("rst-passive",
+        passive + t_seg(2, RST, ack_from=ACK_UNA) + syn_in +
+        t_seg(2, RST))
+    put("abort", est + t_n(T_SEND, 1, 100) + t_op(T_ABORT, 1) +
+        passive + t_op(T_ABORT, 0))
+    put("challenge-acks",
+        est + t_seg(1, SYN) + t_seg(1, SYN, seq=5) +
+        t_seg(1, ACK, ack=-0x7000, ack_from=ACK_UNA) +
+        t_seg(1, ACK, ack=0x100, ack_from=ACK_MAX) +
+        t_seg(1, ACK, seq=-0x7000) + t_seg(1, ACK, seq=0x7fff) +
+        t_seg(1, RST, seq=5) * 30)
+    put("paws",
+        est + t_seg(1, ACK, length=100, opts=O_TS | O_OLD_TS) +
+        t_seg(1, ACK, length=100, opts=O_TS) + t_seg(1, ACK, length=100))
+    put("zero-window-persist",
+        est + t_seg(1, ACK, win=0, opts=O_TS) + t_n(T_SEND, 1, 5000) +
+        t_time(1.1) + t_time(2.1) + t_seg(1, ACK, win=0, opts=O_TS) +
+        t_time(4.1) + t_seg(1, ACK, win=100, opts=O_TS) + t_time(5) +
+        ack_all)
+    put("our-window-fills",
+        passive + t_seg(2, ACK, length=1448, opts=O_TS) +
+        t_seg(2, ACK, length=600, opts=O_TS) +
+        t_seg(2, ACK, length=100, opts=O_TS) +
+        t_seg(2, ACK, seq=-1, opts=O_TS) + t_n(T_RECV, 2, 1500) +
+        t_n(T_RECV, 2, 2000) + t_seg(2, ACK, length=1000, opts=O_TS),
+        rcv=3)
+    put("icmp-frag-needed",
+        est + t_n(T_SEND, 1, 5000) + t_icmp(1, 0, 1000) +
+        t_icmp(1, 0, 60) + t_icmp(1, 0, 0) + ack_all, snd=1)
+    put("icmp-errors",
+        est + t_n(T_SEND, 1, 1000) + t_icmp(1, 3) + t_icmp(1, 5) +
+        t_icmp(1, 6) + t_icmp(1, 8 | 1) + t_icmp(1, 1, seq=-5) +
+        t_icmp(1, 1))
+    put("icmp-refuses-syn", t_icmp(1, 2))
+    put("icmp-passive", passive + t_n(T_SEND, 2, 100) + t_icmp(2, 1))
+    put("connect-variants",
+        t_op(T_CONNECT, 0, 0x00) + t_op(T_CONNECT, 0, 0x31) +
+        t_op(T_CONNECT, 0, 0x05) + t_op(T_CONNECT, 0, 0x06) +
+        t_op(T_CONNECT, 0, 0x06) + t_op(T_CONNECT, 0, 0x07) +
+        t_op(T_LISTEN, 0, 0x03) + t_op(T_LISTEN, 0, 0x13) +
+        t_op(T_CONNECT, 0, 0x33) + t_op(T_CONNECT, 0, 0x43) +
+        t_op(T_CONNECT, 0, 0x04) + t_time(200))
+    put("loopback-echo",
+        t_op(T_CONNECT, 0, 0x02) + t_n(T_SEND, 2, 20000) + t_time(1) +
+        t_op(T_CLOSE, 2) + t_time(1) + t_time(61),
+        own=OWN_READ | OWN_ECHO | OWN_ACCEPT | OWN_CLOSE)
+    put("listener-syn-queue-full",
+        b"".join(t_seg(0, SYN, opts=O_MSS, pport=p) for p in range(1, 70)))
+    put("accept-queue-full",
+        syn_in + t_seg(0, SYN, pport=2) + t_seg(0, SYN, pport=3) +
+        t_seg(2, ACK, ack=1, ack_from=ACK_UNA, opts=O_TS) +
+        t_seg(3, ACK, ack=1, ack_from=ACK_UNA) +
+        t_seg(4, ACK, ack=1, ack_from=ACK_UNA) + t_op(T_ACCEPT, 0) +
+        t_op(T_CLOSE, 0), backlog=1)
+    put("listener-drops",
+        t_seg(0, ACK, pport=4) + t_seg(0, RST, pport=4) +
+        t_seg(0, FIN, pport=4) + t_seg(0, SYN, opts=O_BAD, pport=4) +
+        t_seg(0, SYN, opts=O_UNKNOWN | O_MSS, val=2, pport=4))
+    put("big-window-scale",
+        t_seg(1, SYN | ACK, ack=1, ack_from=ACK_UNA, opts=O_WS | O_MSS,
+              val=15 << 3) + t_n(T_SEND, 1, 3000) + t_seg(1, ACK, win=2))
+    put("small-mtu", est_plain + t_n(T_SEND, 1, 3000) + t_seg(1, ACK),
+        mtu=3)
+    put("raw-frame",
+        bytes([T_RAW, 0x07]) + struct.pack("!H", 74) +
+        eth(H_MAC0, P_MAC, 0x0800, ipv4(P, H, 6, tcp(
+            P, H, 40100, 80, 7, 0, SYN, opts=tcp_options(1460))))[:74] +
+        bytes([T_RAW, 0x07]) + struct.pack("!H", 54) +
+        eth(H_MAC0, P_MAC, 0x0800, ipv4(P, H, 6, tcp(
+            P, H, 40100, 81, 7, 0, SYN)))[:54])
+    put("set-congestion",
+        est + t_op(T_SET, 1, 1) + t_n(T_SEND, 1, 3000) + ack_all +
+        t_op(T_SET, 1, 0) + t_op(T_SET, 0, 2))
+    # Fuzzing found these.
+
+    def regress(name, data, **kw):
+        seed(t, "regress-" + name, t_settings(**kw) + data)
+
+    # A SYN's retransmission timer never reached the stack's timer.
+    regress("syn-timer-armed", t_time(1.5))
+    # The owner wrote from writable() before snd_una had moved: the
+    # segments took their bytes from the wrong place in the ring.
+    regress("writable-sends-at-once",
+            t_op(T_CONNECT, 0, 0x02) + t_n(T_RESERVE, 2, 184) +
+            t_op(T_ABORT, 3), rcv=2, snd=1, mtu=3, own=0x1F, backlog=5)
+    # Closed in FIN-WAIT-2, a connection waited for the peer for ever.
+    regress("orphan-in-fin-wait-2",
+            est + t_op(T_SHUTDOWN, 1) + ack_all + t_op(T_CLOSE, 1))
+    # A half-open connection that was reset or timed out stayed counted
+    # in its listener's SYN queue.
+    regress("half-open-count", syn_in + t_seg(2, RST) + syn_in +
+            t_time(200) + t_time(200))
+    # A SYN reusing TIME-WAIT freed a connection its owner still held.
+    regress("time-wait-reuse-owned",
+            est + t_op(T_SHUTDOWN, 1) + ack_all +
+            t_seg(1, FIN | ACK, opts=O_TS) +
+            t_seg(1, SYN, seq=5000, opts=O_MSS) + t_n(T_RECV, 1, 10))
+    # After a timeout, Nagle held back the short segment being resent.
+    regress("nagle-after-timeout",
+            est_plain + t_n(T_SEND, 1, 100) + t_time(200) * 3)
+    # A window too small for silly-window avoidance, with nothing in
+    # flight, stopped the sender with no timer to start it again.
+    regress("small-window-stall",
+            est_plain + t_seg(1, ACK, win=100) + t_n(T_SEND, 1, 5000) +
+            t_time(10) + t_seg(1, ACK, win=100) + t_time(10))
+    # An MSS under 12 with timestamps wrapped round to 65525.
+    regress("tiny-mss-with-timestamps",
+            t_seg(1, SYN | ACK, ack=1, ack_from=ACK_UNA, opts=O_MSS | O_TS,
+                  val=2) + t_n(T_SEND, 1, 3000) + ack_all)
+    # Full segments carried SACK blocks too and no longer fit the path.
+    regress("sack-blocks-on-full-segments",
+            est + t_seg(1, ACK, seq=1000, length=100, opts=O_TS) +
+            t_n(T_SEND, 1, 3000) + t_time(1))
+    # A timeout, then an ACK shutting the window: nothing in flight,
+    # and the timer that fired next left no timer behind.
+    regress("timeout-then-closed-window",
+            est + t_n(T_SEND, 1, 5000) + t_time(1.1) +
+            t_seg(1, ACK, ack=mss, ack_from=ACK_UNA, win=0, opts=O_TS) +
+            t_time(200))
+    # Window probes nobody answered went on for ever.
+    regress("unanswered-probes",
+            est + t_seg(1, ACK, win=0, opts=O_TS) + t_n(T_SEND, 1, 1000) +
+            t_op(T_CLOSE, 1))
+    # Data out of order beyond the peer's FIN stayed queued after it.
+    regress("data-beyond-fin",
+            est + t_seg(1, ACK, seq=1001, length=100, opts=O_TS) +
+            t_seg(1, FIN | ACK, length=1000, opts=O_TS) +
+            t_n(T_RECV, 1, 2000))
+    # Two ends of a connection to ourselves that disagree (a segment
+    # forged into one) answered each other's ACKs for ever.
+    regress("ack-war",
+            t_op(T_CONNECT, 0, 0x02) + t_seg(2, ACK, length=1000) +
+            t_seg(3, ACK, length=1000) + t_time(1),
+            own=OWN_ACCEPT)
 
 def gen_switch_input():
     t = "fuzz_switch_input"
@@ -832,7 +1287,8 @@ def main():
     for gen in (gen_ether, gen_arp, gen_ctl_parse, gen_icmp, gen_ipv4,
                 gen_ctl_conn, gen_router_input, gen_host_input,
                 gen_switch_input, gen_switch_cmd, gen_router_cmd,
-                gen_host_cmd, gen_hopctl_render):
+                gen_host_cmd, gen_hopctl_render, gen_tcp_seg,
+                gen_tcp_conn):
         gen()
     for target, seeds in sorted(corpus.items()):
         d = os.path.join(root, target)

@@ -95,7 +95,7 @@ lint_copy() {
 	copy=$BATS_TEST_TMPDIR/copy
 	mkdir -p "$copy"
 	(cd "$REPO_ROOT" && cp -r --parents .clang-format .ci netns-lab common daemons \
-		tests/run tests/coverage tests/layering tests/e2e tests/runner tests/unit tests/fuzz/common "$copy"/)
+		tests/run tests/coverage tests/layering tests/bench tests/e2e tests/runner tests/unit tests/fuzz/common "$copy"/)
 }
 
 @test "lint passes on the repository, and fails on a planted shell mistake, a badly formatted C file and a bats file with its own teardown" {

@@ -1,15 +1,17 @@
 /*
  * Fuzz target: hostd's whole receive path, from the Ethernet frame through
  * ARP, IPv4 validation and reassembly, ICMP (echo, errors to the socket
- * they concern) and UDP to a socket. The host has 10.0.0.1/24 on eth0,
- * 10.0.1.1/24 on eth1, a default route via 10.0.0.254, and UDP sockets on
- * port 7 (any address) and 5000 (connected to 10.0.0.2:53).
+ * they concern), UDP to a socket and TCP to a listener. The host has
+ * 10.0.0.1/24 on eth0, 10.0.1.1/24 on eth1, a default route via
+ * 10.0.0.254, UDP sockets on port 7 (any address) and 5000 (connected to
+ * 10.0.0.2:53), and a TCP listener on port 80 (any address) whose
+ * connections nobody accepts.
  *
  * The input is a sequence of frames, each a control byte, a 2-byte length
  * and the bytes. The control byte's bit 0 is the port the frame comes in
  * on, bits 1-3 the repairs made to it (fuzz_pkt.h: lengths and checksums),
- * bits 4-7 the seconds that pass after it, so that ARP and reassembly
- * time out.
+ * bits 4-7 the seconds that pass after it, so that ARP, reassembly and
+ * TCP's timers run out.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@
 #include "fuzz_pkt.h"
 #include "host.h"
 #include "mem_port.h"
+#include "tcp.h"
 #include "udp.h"
 
 static uint8_t frame[PORT_FRAME_MAX];
@@ -53,6 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct port_set ports = {0};
 	struct sock any = {.ops = &fuzz_ops}, conn = {.ops = &fuzz_ops};
 	struct mem_port *mp[2];
+	struct tcp_conn *listener;
 	char err[128];
 
 	if (host_init(&h, NULL, &ports) < 0)
@@ -72,6 +76,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	udp_open(&h, &any, 0, 7);
 	udp_open(&h, &conn, 0, 5000);
 	udp_connect(&h, &conn, 0x0a000002u, 53);
+	listener = tcp_listen(&h.tcp, 0, 80, 4, NULL, NULL);
 	while (size >= 3) {
 		uint8_t ctl = data[0];
 		struct mem_port *in = mp[ctl & 1];
@@ -95,10 +100,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			h.node.clock += ctl >> 4;
 			ip_reass_expire(&h.node.reass, h.node.clock);
 			arp_cache_expire(&h.node.arp, h.node.clock);
+			tcp_timer_run(&h.tcp);
+			ipnode_loopback_run(&h.node);
 		}
 		mem_port_clear(mp[0]);
 		mem_port_clear(mp[1]);
 	}
+	if (listener)
+		tcp_close(listener);
 	udp_close(&h, &conn);
 	udp_close(&h, &any);
 	host_destroy(&h);

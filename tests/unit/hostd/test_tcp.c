@@ -179,7 +179,9 @@ test_active_close_and_time_wait(void **state)
 	s = next_seg(f);
 	assert_int_equal(s.ack, PEER_ISS + 102);
 	assert_int_equal(f->o.closed, 0);
-	/* A retransmitted FIN is acknowledged again. */
+	/* A retransmitted FIN, a second on: acknowledged again, and 2 MSL
+	 * start anew. */
+	advance(f, 1.0);
 	peer_send(f, TCP_FLAG_ACK | TCP_FLAG_FIN, PEER_ISS + 101, fin_seq + 1,
 		  65535, 0);
 	assert_int_equal(news(f), 1);

@@ -11,6 +11,12 @@ fuzz_read16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
+static uint32_t
+fuzz_read32(const uint8_t *p)
+{
+	return (uint32_t)fuzz_read16(p) << 16 | fuzz_read16(p + 2);
+}
+
 static void
 fuzz_write16(uint8_t *p, uint16_t v)
 {
@@ -51,6 +57,12 @@ fuzz_fix_l4(uint8_t *ip, size_t hdr_len, size_t total)
 		fuzz_write16(l4 + 4, (uint16_t)len);
 		fuzz_write16(l4 + 6, 0);
 		fuzz_write16(l4 + 6, fuzz_udp_sum(ip, l4, len));
+	} else if (ip[9] == IPV4_PROTO_TCP && len >= 20 && len <= 0xffff) {
+		/* TCP has no length of its own: only the checksum. */
+		fuzz_write16(l4 + 16, 0);
+		fuzz_write16(l4 + 16, checksum_pseudo(fuzz_read32(ip + 12),
+						      fuzz_read32(ip + 16),
+						      IPV4_PROTO_TCP, l4, len));
 	}
 }
 

@@ -13,7 +13,8 @@
 enum {
 	FUZZ_FIX_IP_LEN = 1 << 0, /* IPv4 total length: the bytes there */
 	FUZZ_FIX_IP_SUM = 1 << 1, /* IPv4 header checksum */
-	FUZZ_FIX_L4 = 1 << 2,	  /* ICMP checksum; UDP length and checksum */
+	FUZZ_FIX_L4 = 1 << 2,	  /* ICMP checksum; UDP length and checksum;
+				     TCP checksum */
 	FUZZ_FIX_ALL = 7,
 };
 
