@@ -9,7 +9,7 @@
 
 #include "ctl_opt.h"
 #include "host.h"
-#include "host_trace.h"
+#include "traceroute.h"
 #include "hostsock.h"
 #include "ipnode_cmd.h"
 #include "ping.h"
@@ -154,7 +154,7 @@ cmd_ping(struct ctl_req *req, int argc, char **argv, void *arg)
 static int
 cmd_traceroute(struct ctl_req *req, int argc, char **argv, void *arg)
 {
-	return host_trace_cmd(&((struct hostd *)arg)->host, req, argc, argv);
+	return traceroute_cmd(&((struct hostd *)arg)->host, req, argc, argv);
 }
 
 /* A.B.C.D:PORT, in host order. */

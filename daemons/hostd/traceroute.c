@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host_trace.h"
+#include "traceroute.h"
 #include "ctl_opt.h"
 #include "udp.h"
 
-struct host_trace {
+struct traceroute {
 	struct sock sock; /* first: the socket's owner is the trace */
 	struct host *h;
 	struct ctl_req *req;
@@ -20,7 +20,7 @@ struct host_trace {
 	int max_hops;
 	double wait;
 	int ttl;
-	int probe;	   /* of this hop, 0..HOST_TRACE_PROBES-1 */
+	int probe;	   /* of this hop, 0..TRACEROUTE_PROBES-1 */
 	uint16_t dport;	   /* of the probe in flight */
 	double sent;	   /* when it left */
 	uint32_t hop_addr; /* who answered at this hop, 0 if none yet */
@@ -30,10 +30,10 @@ struct host_trace {
 	ev_timer timer;
 };
 
-static void host_trace_probe(struct host_trace *t);
+static void traceroute_probe(struct traceroute *t);
 
 static void
-host_trace_free(struct host_trace *t)
+traceroute_free(struct traceroute *t)
 {
 	ev_timer_stop(t->h->node.loop, &t->timer);
 	udp_close(t->h, &t->sock);
@@ -41,13 +41,13 @@ host_trace_free(struct host_trace *t)
 }
 
 static void
-host_trace_cancel(void *arg)
+traceroute_cancel(void *arg)
 {
-	host_trace_free(arg);
+	traceroute_free(arg);
 }
 
 static void __attribute__((format(printf, 2, 3)))
-host_trace_append(struct host_trace *t, const char *fmt, ...)
+traceroute_append(struct traceroute *t, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -64,17 +64,17 @@ host_trace_append(struct host_trace *t, const char *fmt, ...)
 
 /* The probe is answered or lost: the next one, the next hop, or the end. */
 static void
-host_trace_next(struct host_trace *t)
+traceroute_next(struct traceroute *t)
 {
-	if (++t->probe < HOST_TRACE_PROBES) {
-		host_trace_probe(t);
+	if (++t->probe < TRACEROUTE_PROBES) {
+		traceroute_probe(t);
 		return;
 	}
 	ctl_printf(t->req, "%s", t->line);
 	if (t->reached || t->ttl >= t->max_hops) {
 		struct ctl_req *req = t->req;
 
-		host_trace_free(t);
+		traceroute_free(t);
 		ctl_finish(req);
 		return;
 	}
@@ -82,28 +82,28 @@ host_trace_next(struct host_trace *t)
 	t->probe = 0;
 	t->hop_addr = 0;
 	t->line_len = 0;
-	host_trace_append(t, "%2d ", t->ttl);
-	host_trace_probe(t);
+	traceroute_append(t, "%2d ", t->ttl);
+	traceroute_probe(t);
 }
 
 static void
-host_trace_timeout(struct ev_loop *loop, ev_timer *w, int revents)
+traceroute_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct host_trace *t = w->data;
+	struct traceroute *t = w->data;
 
 	(void)loop;
 	(void)revents;
-	host_trace_append(t, " *");
-	host_trace_next(t);
+	traceroute_append(t, " *");
+	traceroute_next(t);
 }
 
 static void
-host_trace_probe(struct host_trace *t)
+traceroute_probe(struct traceroute *t)
 {
 	static const uint8_t payload[32];
 
-	t->dport = (uint16_t)(HOST_TRACE_PORT +
-			      (t->ttl - 1) * HOST_TRACE_PROBES + t->probe);
+	t->dport = (uint16_t)(TRACEROUTE_PORT +
+			      (t->ttl - 1) * TRACEROUTE_PROBES + t->probe);
 	t->sock.ttl = (uint8_t)t->ttl;
 	t->sent = ev_time();
 	ev_timer_set(&t->timer, t->wait, 0.0);
@@ -120,19 +120,19 @@ host_trace_probe(struct host_trace *t)
  * which must not happen before the handler has returned.
  */
 static void
-host_trace_start(struct ev_loop *loop, ev_timer *w, int revents)
+traceroute_start(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct host_trace *t = w->data;
+	struct traceroute *t = w->data;
 
 	(void)loop;
 	(void)revents;
-	ev_set_cb(&t->timer, host_trace_timeout);
-	host_trace_probe(t);
+	ev_set_cb(&t->timer, traceroute_timeout);
+	traceroute_probe(t);
 }
 
 /* The annotation traceroute prints after an unreachable's time. */
 static const char *
-host_trace_flag(uint8_t type, uint8_t code)
+traceroute_flag(uint8_t type, uint8_t code)
 {
 	if (type != ICMP_TYPE_DEST_UNREACH || code == ICMP_CODE_PORT_UNREACH)
 		return "";
@@ -149,9 +149,9 @@ host_trace_flag(uint8_t type, uint8_t code)
 }
 
 static void
-host_trace_error(struct sock *s, const struct sock_error *e)
+traceroute_error(struct sock *s, const struct sock_error *e)
 {
-	struct host_trace *t = (struct host_trace *)s;
+	struct traceroute *t = (struct traceroute *)s;
 	char ip[IPV4_ADDR_STRLEN];
 	uint32_t from = e->from;
 	uint8_t type = e->type, code = e->code;
@@ -161,24 +161,24 @@ host_trace_error(struct sock *s, const struct sock_error *e)
 		return;
 	ev_timer_stop(t->h->node.loop, &t->timer);
 	if (from != t->hop_addr) {
-		host_trace_append(t, " %s", ipv4_ntoa(from, ip));
+		traceroute_append(t, " %s", ipv4_ntoa(from, ip));
 		t->hop_addr = from;
 	}
-	host_trace_append(t, "  %.3f ms%s", (ev_time() - t->sent) * 1000.0,
-			  host_trace_flag(type, code));
+	traceroute_append(t, "  %.3f ms%s", (ev_time() - t->sent) * 1000.0,
+			  traceroute_flag(type, code));
 	if (type == ICMP_TYPE_DEST_UNREACH)
 		t->reached = true;
-	host_trace_next(t);
+	traceroute_next(t);
 }
 
 /* Probes go to closed ports: only the ICMP errors matter. */
-static const struct sock_ops host_trace_ops = {
-    .error = host_trace_error,
+static const struct sock_ops traceroute_ops = {
+    .error = traceroute_error,
 };
 
 /* Parses `[-m MAXHOPS] [-w SEC] DEST`; -1 after a usage reply. */
 static int
-host_trace_parse(struct host_trace *t, struct ctl_req *req, int argc,
+traceroute_parse(struct traceroute *t, struct ctl_req *req, int argc,
 		 char **argv)
 {
 	long max_hops = 30;
@@ -200,9 +200,9 @@ host_trace_parse(struct host_trace *t, struct ctl_req *req, int argc,
 }
 
 int
-host_trace_cmd(struct host *h, struct ctl_req *req, int argc, char **argv)
+traceroute_cmd(struct host *h, struct ctl_req *req, int argc, char **argv)
 {
-	struct host_trace *t = calloc(1, sizeof(*t));
+	struct traceroute *t = calloc(1, sizeof(*t));
 	char ip[IPV4_ADDR_STRLEN];
 
 	if (!h->node.loop) {
@@ -211,8 +211,8 @@ host_trace_cmd(struct host *h, struct ctl_req *req, int argc, char **argv)
 	}
 	if (!t)
 		return ctl_fail(req, "out of memory");
-	t->wait = HOST_TRACE_WAIT;
-	if (host_trace_parse(t, req, argc, argv) < 0) {
+	t->wait = TRACEROUTE_WAIT;
+	if (traceroute_parse(t, req, argc, argv) < 0) {
 		free(t);
 		return CTL_DONE;
 	}
@@ -221,7 +221,7 @@ host_trace_cmd(struct host *h, struct ctl_req *req, int argc, char **argv)
 		free(t);
 		return ctl_fail(req, "%s: network unreachable", argv[0]);
 	}
-	t->sock.ops = &host_trace_ops;
+	t->sock.ops = &traceroute_ops;
 	t->sock.owner = t;
 	t->h = h;
 	t->req = req;
@@ -229,13 +229,13 @@ host_trace_cmd(struct host *h, struct ctl_req *req, int argc, char **argv)
 		free(t);
 		return ctl_fail(req, "no free port: %s", strerror(errno));
 	}
-	ev_timer_init(&t->timer, host_trace_start, 0.0, 0.0);
+	ev_timer_init(&t->timer, traceroute_start, 0.0, 0.0);
 	t->timer.data = t;
-	ctl_set_cancel(req, host_trace_cancel, t);
+	ctl_set_cancel(req, traceroute_cancel, t);
 	ctl_printf(req, "traceroute to %s (%s), %d hops max, 60 byte packets",
 		   ipv4_ntoa(t->dst, ip), ip, t->max_hops);
 	t->ttl = 1;
-	host_trace_append(t, "%2d ", t->ttl);
+	traceroute_append(t, "%2d ", t->ttl);
 	ev_timer_start(h->node.loop, &t->timer);
 	return CTL_ASYNC;
 }
