@@ -143,6 +143,52 @@ def gen_ether():
     seed("fuzz_ether", "seed-ipv6", eth(b, a, 0x86DD, bytes(40)))
 
 
+def gen_frame():
+    a, b = mac("02:00:00:00:00:0a"), mac("02:00:00:00:00:0b")
+    A, B = "10.0.1.10", "10.0.2.20"
+
+    def put(name, etype, payload, vlan=None):
+        seed("fuzz_frame", "seed-" + name, eth(b, a, etype, payload, vlan))
+
+    def tcp_dg(flags, data=b"", opts=b""):
+        return ipv4(A, B, 6, tcp(A, B, 49152, 80, 1000, 77, flags,
+                                 opts=opts, data=data))
+
+    put("tcp-syn", 0x0800, tcp_dg(0x02, opts=tcp_options(mss=1460, ws=7)))
+    put("tcp-syn-ack", 0x0800, tcp_dg(0x12))
+    put("tcp-data", 0x0800, tcp_dg(0x18, b"GET / HTTP/1.1\r\n\r\n"))
+    put("tcp-fin", 0x0800, tcp_dg(0x11))
+    put("tcp-rst", 0x0800, tcp_dg(0x04))
+    put("udp", 0x0800, ipv4(A, B, 17, udp(A, B, 40000, 53, b"query")))
+    ping = ipv4(A, B, 1, echo(4, 1))
+    put("echo", 0x0800, ping)
+    put("echo-reply", 0x0800, ipv4(B, A, 1, echo(4, 1, reply=True)))
+    quote = ipv4(A, B, 17, udp(A, B, 40000, 33434, b""), ttl=1)
+    for name, t, c, mtu in [("port-unreach", 3, 3, 0),
+                            ("host-unreach", 3, 1, 0),
+                            ("net-unreach", 3, 0, 0),
+                            ("proto-unreach", 3, 2, 0),
+                            ("frag-needed", 3, 4, 1400),
+                            ("other-unreach", 3, 13, 0),
+                            ("time-exceeded", 11, 0, 0),
+                            ("reassembly-exceeded", 11, 1, 0),
+                            ("redirect", 5, 1, 0)]:
+        put(name, 0x0800, ipv4(B, A, 1, icmp_error(t, c, quote, mtu)))
+    put("ip-other-proto", 0x0800, ipv4(A, B, 47, b"gre!"))
+    for i, frag in enumerate(fragments(ping, [24, 40])):
+        put("fragment-%d" % i, 0x0800, frag)
+    put("arp-request", 0x0806, arp(1, a, A, bytes(6), "10.0.1.1"))
+    put("arp-reply", 0x0806, arp(2, b, "10.0.1.1", a, A))
+    put("arp-other-op", 0x0806, arp(9, b, "10.0.1.1", a, A))
+    put("vlan", 0x0800, ping, vlan=10)
+    put("ipv6", 0x86DD, bytes(40))
+    put("lldp", 0x88CC, bytes(46))
+    seed("fuzz_frame", "seed-truncated", b + a[:3])
+    seed("fuzz_frame", "seed-ip-truncated", eth(b, a, 0x0800, ping[:12]))
+    seed("fuzz_frame", "seed-tcp-truncated",
+         eth(b, a, 0x0800, tcp_dg(0x02)[:30]))
+
+
 def gen_arp():
     us = mac("02:00:00:00:00:01")
     peer = mac("02:00:00:00:00:02")
@@ -1284,7 +1330,7 @@ def gen_hopctl_render():
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "corpus")
-    for gen in (gen_ether, gen_arp, gen_ctl_parse, gen_icmp, gen_ipv4,
+    for gen in (gen_ether, gen_frame, gen_arp, gen_ctl_parse, gen_icmp, gen_ipv4,
                 gen_ctl_conn, gen_router_input, gen_host_input,
                 gen_switch_input, gen_switch_cmd, gen_router_cmd,
                 gen_host_cmd, gen_hopctl_render, gen_tcp_seg,
