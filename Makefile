@@ -211,10 +211,13 @@ deps:
 			--no-install-recommends $$missing; \
 	fi
 
+# hoplab finds its modules in ../lib/hoplab/ from where it is installed.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/hoplab/conf \
-		$(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include
+		$(DESTDIR)$(PREFIX)/lib/hoplab/verbs $(DESTDIR)$(PREFIX)/include
 	install -m 755 $(BINS) netns-lab/hoplab $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 netns-lab/lib/*.bash $(DESTDIR)$(PREFIX)/lib/hoplab/
+	install -m 644 netns-lab/lib/verbs/*.bash $(DESTDIR)$(PREFIX)/lib/hoplab/verbs/
 	install -m 644 conf/*.lab $(DESTDIR)$(PREFIX)/share/hoplab/conf/
 	install -m 644 build/lib/libhostsock.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 build/lib/hostsock.h $(DESTDIR)$(PREFIX)/include/
@@ -222,7 +225,7 @@ install: all
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(DAEMONS) hoplab)
 	rm -f $(DESTDIR)$(PREFIX)/lib/libhostsock.a $(DESTDIR)$(PREFIX)/include/hostsock.h
-	rm -rf $(DESTDIR)$(PREFIX)/share/hoplab
+	rm -rf $(DESTDIR)$(PREFIX)/share/hoplab $(DESTDIR)$(PREFIX)/lib/hoplab
 
 format:
 	clang-format -i $(shell find common daemons tests -name '*.[ch]')
