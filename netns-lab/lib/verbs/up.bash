@@ -44,6 +44,8 @@ cmd_up() {
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
 	must mkdir -p -- "$dir/capture"
+	# What 'graph LAB' draws: the topology that is running.
+	must cp -- "$TOPO_FILE" "$dir/topology.lab"
 	for node in "${NODES[@]}"; do
 		echo "$node ${NODE_KIND[$node]}"
 	done >"$dir/nodes"
