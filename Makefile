@@ -20,7 +20,8 @@ DEB_PACKAGES := make gcc libc6-dev clang libclang-rt-14-dev llvm libev-dev \
 	libmnl-dev libjansson-dev libsodium-dev libcmocka-dev \
 	bats bats-support bats-assert \
 	iproute2 ethtool tcpdump tshark iputils-ping traceroute netcat-openbsd \
-	python3-scapy procps jq shellcheck clang-format coreutils
+	python3-scapy procps jq shellcheck clang-format coreutils \
+	graphviz libxml2-utils
 
 DAEMONS := $(notdir $(wildcard daemons/*))
 COMMON_SRC := $(wildcard common/*.c)
@@ -211,10 +212,13 @@ deps:
 			--no-install-recommends $$missing; \
 	fi
 
+# hoplab finds its modules in ../lib/hoplab/ from where it is installed.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/hoplab/conf \
-		$(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include
+		$(DESTDIR)$(PREFIX)/lib/hoplab/verbs $(DESTDIR)$(PREFIX)/include
 	install -m 755 $(BINS) netns-lab/hoplab $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 netns-lab/lib/*.bash $(DESTDIR)$(PREFIX)/lib/hoplab/
+	install -m 644 netns-lab/lib/verbs/*.bash $(DESTDIR)$(PREFIX)/lib/hoplab/verbs/
 	install -m 644 conf/*.lab $(DESTDIR)$(PREFIX)/share/hoplab/conf/
 	install -m 644 build/lib/libhostsock.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 build/lib/hostsock.h $(DESTDIR)$(PREFIX)/include/
@@ -222,7 +226,7 @@ install: all
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(DAEMONS) hoplab)
 	rm -f $(DESTDIR)$(PREFIX)/lib/libhostsock.a $(DESTDIR)$(PREFIX)/include/hostsock.h
-	rm -rf $(DESTDIR)$(PREFIX)/share/hoplab
+	rm -rf $(DESTDIR)$(PREFIX)/share/hoplab $(DESTDIR)$(PREFIX)/lib/hoplab
 
 format:
 	clang-format -i $(shell find common daemons tests -name '*.[ch]')

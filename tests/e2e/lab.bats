@@ -174,6 +174,16 @@ expect_topo_error() {
 	assert_failure 2
 	run "$HOPLAB" exec onlynode
 	assert_failure 2
+	local verb
+	for verb in up down status exec graph; do
+		run "$HOPLAB" "$verb" --help
+		assert_success
+		assert_line --index 0 --partial "usage: hoplab $verb "
+		run "$HOPLAB" "$verb" -h
+		assert_success
+		run "$HOPLAB" --help
+		assert_line --regexp "^(usage: |       )hoplab $verb "
+	done
 }
 
 # ---------------------------------------------------------------------------

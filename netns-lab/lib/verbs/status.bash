@@ -1,0 +1,63 @@
+# shellcheck shell=bash
+# hoplab status [LAB]: the nodes of one lab or every lab, and whether each
+# daemon is alive.
+
+usage_status() {
+	cat <<USAGE
+$PROG status [LAB]
+    nodes, kinds, pids, and whether each daemon is alive
+USAGE
+}
+
+status_lab() {
+	local lab=$1 dir node kind pid state
+	dir=$(lab_dir "$lab")
+	echo "lab $lab"
+	printf '%-15s %-7s %-8s %s\n' NODE KIND PID STATE
+	if [[ ! -r $dir/nodes ]]; then
+		local ns
+		for ns in $(lab_namespaces "$lab"); do
+			printf '%-15s %-7s %-8s %s\n' "${ns##*-}" "?" - "leftover"
+		done
+		return 0
+	fi
+	while read -r node kind; do
+		pid=- state=-
+		if is_daemon_kind "$kind"; then
+			state=dead
+			if pid=$(daemon_pid "$dir/$node.pid"); then
+				state=alive
+			elif [[ -r $dir/$node.pid ]]; then
+				read -r pid <"$dir/$node.pid" || pid=-
+			else
+				pid=-
+			fi
+		fi
+		printf '%-15s %-7s %-8s %s\n' "$node" "$kind" "${pid:--}" "$state"
+	done <"$dir/nodes"
+}
+
+cmd_status() {
+	local -a labs
+	(($# <= 1)) || usage_error "usage: $PROG status [LAB]"
+	if (($# == 1)); then
+		is_lab_name "$1" || usage_error "bad lab name '$1'"
+		if [[ ! -d $(lab_dir "$1") && -z $(lab_namespaces "$1") ]]; then
+			echo "lab $1 is not up"
+			return 0
+		fi
+		status_lab "$1"
+		return 0
+	fi
+	mapfile -t labs < <({ up_labs; leftover_labs; } | sort -u)
+	((${#labs[@]} > 0)) || {
+		echo "no labs are up"
+		return 0
+	}
+	local lab first=yes
+	for lab in "${labs[@]}"; do
+		[[ $first == yes ]] || echo
+		first=no
+		status_lab "$lab"
+	done
+}

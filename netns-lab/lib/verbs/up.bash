@@ -1,0 +1,69 @@
+# shellcheck shell=bash
+# hoplab up FILE: bring the lab FILE describes up, replacing a lab of that
+# name; on any failure roll back what was made.
+
+usage_up() {
+	cat <<USAGE
+$PROG up FILE
+    bring the lab described by FILE up (replacing a lab of that name)
+USAGE
+}
+
+UP_DONE=no
+UP_LAB=""
+
+# on_up_exit: any exit from 'up' before it finished (an error, a signal)
+# takes the half-built lab down again.
+on_up_exit() {
+	local rc=$?
+	set +e
+	if [[ $UP_DONE != yes && -n $UP_LAB ]]; then
+		warn "bring-up of lab $UP_LAB failed; rolling it back"
+		lab_teardown "$UP_LAB" >/dev/null
+		((rc != 0)) || rc=1
+	fi
+	exit "$rc"
+}
+
+cmd_up() {
+	(($# == 1)) || usage_error "usage: $PROG up FILE"
+	parse_topology "$1" yes
+	need_root up
+	local dir node i
+	dir=$(lab_dir "$LAB")
+	if [[ -d $dir || -n $(lab_namespaces "$LAB") ]]; then
+		echo "lab $LAB exists; removing it first"
+		lab_teardown "$LAB" >/dev/null
+	fi
+	for node in "${NODES[@]}"; do
+		[[ ! -e /run/netns/$LAB-$node ]] ||
+			die "namespace $LAB-$node exists and hoplab did not make it; remove it or name the lab differently"
+	done
+	UP_LAB=$LAB
+	trap on_up_exit EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	must mkdir -p -- "$dir/capture"
+	# What 'graph LAB' draws: the topology that is running.
+	must cp -- "$TOPO_FILE" "$dir/topology.lab"
+	for node in "${NODES[@]}"; do
+		echo "$node ${NODE_KIND[$node]}"
+	done >"$dir/nodes"
+	for node in "${NODES[@]}"; do
+		create_node "$node"
+	done
+	for i in "${!LINK_A[@]}"; do
+		create_link "${LINK_A[i]}" "${LINK_B[i]}" "${LINK_MTU[i]}"
+	done
+	configure_linux_nodes
+	for node in "${NODES[@]}"; do
+		if is_daemon_kind "${NODE_KIND[$node]}"; then
+			start_daemon "$node" "$dir"
+		fi
+	done
+	wait_daemons_ready "$dir"
+	UP_DONE=yes
+	trap - EXIT INT TERM
+	run_commands "$dir"
+	print_summary "$dir"
+}
