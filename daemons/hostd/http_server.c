@@ -32,7 +32,8 @@ const char *const http_stat_names[HTTP_STAT_COUNT] = {
 #define HTTP_CONN_STATES(X)                                                    \
 	X(idle)                                                                \
 	X(head)                                                                \
-	X(send)
+	X(send)                                                                \
+	X(linger)
 
 #define HTTP_CONN_ENUM(name) HTTP_C_##name,
 #define HTTP_CONN_NAME(name) #name,
@@ -434,7 +435,7 @@ http_conn_pump(struct http_conn *c)
 }
 
 /* The response is in the send buffer: the next request, or the end. */
-static bool
+static void
 http_conn_sent(struct http_conn *c)
 {
 	http_conn_log(c);
@@ -444,13 +445,20 @@ http_conn_sent(struct http_conn *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
-	if (c->close_after)
-		return false;
+	if (c->close_after) {
+		/* Our FIN goes now; what the peer still sends is read and
+		 * dropped until its FIN, so that no reset overtakes the
+		 * response (a lingering close). */
+		tcp_shutdown(c->tcp);
+		c->state = HTTP_C_linger;
+		c->since = http_now(c->srv);
+		http_conn_drain(c->tcp);
+		return;
+	}
 	http_parser_reset(&c->parser, false);
 	c->reqline[0] = '\0';
 	c->state = HTTP_C_idle;
 	c->since = http_now(c->srv);
-	return true;
 }
 
 /* A parse failure or a timeout: an error, then the end. */
@@ -522,6 +530,10 @@ http_conn_work(struct http_conn *c)
 	for (;;) {
 		if (c->peer_gone)
 			return false;
+		if (c->state == HTTP_C_linger) {
+			http_conn_drain(c->tcp);
+			return !tcp_recv_eof(c->tcp);
+		}
 		if (c->state != HTTP_C_send) {
 			http_conn_read(c);
 			if (c->state != HTTP_C_send)
@@ -531,8 +543,9 @@ http_conn_work(struct http_conn *c)
 		 * connection ends: the body is not waited for. */
 		if (!http_conn_pump(c))
 			return !c->peer_gone;
-		if (!http_conn_sent(c))
-			return false;
+		http_conn_sent(c);
+		if (c->state == HTTP_C_linger)
+			return !tcp_recv_eof(c->tcp);
 	}
 }
 
@@ -566,6 +579,8 @@ http_conn_expire(struct http_conn *c, double now)
 		tcp_abort(c->tcp);
 		c->tcp = NULL;
 		return false;
+	case HTTP_C_linger:
+		return waited < HTTP_LINGER_TIMEOUT;
 	default:
 		return true;
 	}

@@ -14,6 +14,9 @@
  *   send     a response goes into the send buffer as it drains; a file
  *            a chunk at a time, never whole; a peer that takes nothing
  *            for HTTP_SEND_TIMEOUT is reset
+ *   linger   the response that ends the connection is sent, with our
+ *            FIN: what the peer still sends is dropped until its FIN or
+ *            HTTP_LINGER_TIMEOUT, so that no reset overtakes the response
  *
  * Requests that arrive while a response is sent wait in the receive
  * buffer, and are answered in order. The stack's callbacks only mark a
@@ -39,6 +42,7 @@
 #define HTTP_HEADER_TIMEOUT 10.0 /* seconds for a request's head */
 #define HTTP_IDLE_TIMEOUT 5.0	 /* between requests of a connection */
 #define HTTP_SEND_TIMEOUT 60.0	 /* without any progress */
+#define HTTP_LINGER_TIMEOUT 2.0	 /* reading after our FIN, at most */
 #define HTTP_TICK 0.5		 /* how often timeouts are looked for */
 
 /* What `show http` counts; parse errors and what targets came to are
