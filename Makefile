@@ -20,8 +20,8 @@ DEB_PACKAGES := make gcc libc6-dev clang libclang-rt-14-dev llvm libev-dev \
 	libmnl-dev libjansson-dev libsodium-dev libcmocka-dev \
 	bats bats-support bats-assert \
 	iproute2 ethtool tcpdump tshark iputils-ping traceroute netcat-openbsd \
-	python3-scapy procps jq shellcheck clang-format coreutils \
-	graphviz libxml2-utils
+	python3 python3-scapy curl procps jq shellcheck clang-format coreutils \
+	graphviz libxml2-utils bsdextrautils
 
 DAEMONS := $(notdir $(wildcard daemons/*))
 COMMON_SRC := $(wildcard common/*.c)

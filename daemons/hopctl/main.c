@@ -15,6 +15,7 @@
 
 #include "ctl_parse.h"
 #include "hopctl.h"
+#include "hopctl_http.h"
 #include "hopctl_render.h"
 #include "hopctl_tcp.h"
 #include "hopctl_udp.h"
@@ -84,6 +85,9 @@ main(int argc, char **argv)
 	if (hopctl_tcp_wants(argc - optind - 1, argv + optind + 1))
 		return hopctl_tcp(argv[optind], path, argc - optind - 1,
 				  argv + optind + 1);
+	if (hopctl_http_wants(argc - optind - 1, argv + optind + 1))
+		return hopctl_http(argv[optind], path, argc - optind - 1,
+				   argv + optind + 1);
 	if (hopctl_udp_wants(argc - optind - 1, argv + optind + 1))
 		return hopctl_udp(argv[optind], path, argc - optind - 1,
 				  argv + optind + 1, o.json);

@@ -25,6 +25,7 @@ host_init(struct host *h, struct ev_loop *loop, struct port_set *ports)
 void
 host_destroy(struct host *h)
 {
+	http_service_destroy(h);
 	sock_pair_close_all(h);
 	tcp_pair_close_all(h);
 	tcp_stack_destroy(&h->tcp);

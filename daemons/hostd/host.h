@@ -1,15 +1,16 @@
 /*
  * The host stack: an IPv4 node (common/ipnode.h: addresses, routes, ARP,
  * IPv4 with reassembly and the loopback, ICMP) with the transport
- * protocols a host has (UDP, TCP), their sockets, and the hostsock
- * descriptors handed to applications. The unit tests build it over in-memory
- * ports without a loop.
+ * protocols a host has (UDP, TCP), their sockets, the hostsock
+ * descriptors handed to applications, and the built-in HTTP server. The unit
+ * tests build it over in-memory ports without a loop.
  */
 #ifndef HOPLAB_HOST_H
 #define HOPLAB_HOST_H
 
 #include <ev.h>
 
+#include "http_server.h"
 #include "ipnode.h"
 #include "stats.h"
 #include "tcp.h"
@@ -43,6 +44,7 @@ struct host {
 	struct sock_pair *sock_pairs;
 	struct tcp_pair *tcp_pairs;
 	struct tcp_lpair *tcp_lpairs;
+	struct http_service http; /* `http serve` */
 };
 
 /* A host over ports (loop may be NULL: time is h->node.clock); -1 when

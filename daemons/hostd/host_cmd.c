@@ -9,6 +9,7 @@
 
 #include "ctl_opt.h"
 #include "host.h"
+#include "http_server.h"
 #include "traceroute.h"
 #include "hostsock.h"
 #include "ipnode_cmd.h"
@@ -146,6 +147,24 @@ cmd_socket_tcp(struct ctl_req *req, int argc, char **argv, void *arg)
 }
 
 static int
+cmd_http_serve(struct ctl_req *req, int argc, char **argv, void *arg)
+{
+	return http_serve_cmd(&((struct hostd *)arg)->host, req, argc, argv);
+}
+
+static int
+cmd_http_stop(struct ctl_req *req, int argc, char **argv, void *arg)
+{
+	return http_stop_cmd(&((struct hostd *)arg)->host, req, argc, argv);
+}
+
+static int
+cmd_show_http(struct ctl_req *req, int argc, char **argv, void *arg)
+{
+	return http_show_cmd(&((struct hostd *)arg)->host, req, argc, argv);
+}
+
+static int
 cmd_ping(struct ctl_req *req, int argc, char **argv, void *arg)
 {
 	return ping_cmd(req, argc, argv, &((struct hostd *)arg)->host.node);
@@ -231,6 +250,15 @@ static const struct ctl_cmd host_cmds[] = {
      "like nc -N: stdin to the connection, the connection to stdout", NULL, 1},
     {"tcp listen", "PORT [-k] [-b BACKLOG]",
      "like nc -N -l: one connection (-k: one after another)", NULL, 1},
+    {"http serve", "[-p PORT] DIR",
+     "serve the files beneath DIR over HTTP/1.1 (port 80 by default)",
+     cmd_http_serve, 0},
+    {"http stop", "[PORT]", "stop the HTTP server on PORT, or every one",
+     cmd_http_stop, 0},
+    {"show http", "", "HTTP servers and their counters", cmd_show_http, 0},
+    /* This runs in hopctl, over a hostsock descriptor (socket tcp). */
+    {"http get", "[-o FILE] [-v] [-I] [-m SECONDS] URL",
+     "fetch URL like curl: the body to stdout or FILE", NULL, 1},
     /* These run in hopctl, over a hostsock descriptor (socket udp). */
     {"udp send", "DEST PORT [MESSAGE...]",
      "send one datagram (stdin when no message)", NULL, 1},

@@ -1327,6 +1327,64 @@ def gen_hopctl_render():
     seed(t, "seed-long-line", '[{"a":"' + "x" * 70000 + '"}]\n{"ok":true}\n')
 
 
+def gen_http():
+    t = "fuzz_http"
+    req, resp, head = 0, 1, 2
+    get = b"GET /index.html HTTP/1.1\r\nHost: 10.0.2.20\r\n" \
+          b"User-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n"
+    for name, flags, data in [
+        ("get", req, get),
+        ("get-bytewise", req | 1 << 2, get),
+        ("pipelined", req | 7 << 2, get + b"HEAD / HTTP/1.1\r\nHost: h\r\n"
+         b"Connection: close\r\n\r\n"),
+        ("http10-keep-alive", req, b"\r\nGET / HTTP/1.0\nConnection: "
+         b"Keep-Alive, x\n\n"),
+        ("post-length", req, b"POST /f HTTP/1.1\r\nHost: h\r\n"
+         b"Content-Length: 5\r\nContent-Length: 5\r\n\r\nhello"),
+        ("post-chunked", req | 3 << 2, b"POST /f HTTP/1.1\r\nHost: h\r\n"
+         b"Transfer-Encoding: chunked\r\n\r\n5;a=b\r\nhello\r\n"
+         b"a\r\n0123456789\r\n0\r\nTrailer: x\r\n\r\n"),
+        ("bad-method", req, b"G(T / HTTP/1.1\r\n\r\n"),
+        ("bad-version", req, b"GET / HTTP/1\r\n\r\n"),
+        ("http2", req, b"GET / HTTP/2.0\r\nHost: h\r\n\r\n"),
+        ("no-host", req, b"GET / HTTP/1.1\r\n\r\n"),
+        ("two-hosts", req, b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"),
+        ("long-line", req, b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\n\r\n"),
+        ("big-headers", req, b"GET / HTTP/1.1\r\nHost: h\r\nX: " +
+         b"v" * 17000 + b"\r\n\r\n"),
+        ("many-headers", req, b"GET / HTTP/1.1\r\nHost: h\r\n" +
+         b"".join(b"H%d: v\r\n" % i for i in range(101)) + b"\r\n"),
+        ("bad-header", req, b"GET / HTTP/1.1\r\nHost: h\r\nA : b\r\n"
+         b" fold\r\n\r\n"),
+        ("bad-length", req, b"POST / HTTP/1.1\r\nHost: h\r\n"
+         b"Content-Length: 1\r\nContent-Length: 2\r\n\r\n"),
+        ("length-and-chunked", req, b"POST / HTTP/1.1\r\nHost: h\r\n"
+         b"Content-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"),
+        ("gzip", req, b"POST / HTTP/1.1\r\nHost: h\r\n"
+         b"Transfer-Encoding: gzip\r\n\r\n"),
+        ("bad-chunk", req, b"POST / HTTP/1.1\r\nHost: h\r\n"
+         b"Transfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n"),
+        ("bad-chunk-size", req, b"POST / HTTP/1.1\r\nHost: h\r\n"
+         b"Transfer-Encoding: chunked\r\n\r\n\r\n"),
+        ("truncated", req, b"POST / HTTP/1.1\r\nHost: h\r\n"
+         b"Content-Length: 10\r\n\r\nabc"),
+        ("response-length", resp, b"HTTP/1.1 200 OK\r\nServer: hoplab\r\n"
+         b"Content-Length: 3\r\n\r\nabcHTTP/1.1 404 Not Found\r\n"
+         b"Content-Length: 0\r\n\r\n"),
+        ("response-chunked", resp | 2 << 2, b"HTTP/1.1 200 OK\r\n"
+         b"Transfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n"
+         b"0\r\n\r\n"),
+        ("response-close", resp, b"HTTP/1.0 200\r\nTransfer-Encoding: x"
+         b"\r\n\r\nuntil the end"),
+        ("response-head", resp | head, b"HTTP/1.1 200 OK\r\n"
+         b"Content-Length: 100\r\n\r\nHTTP/1.1 304 Not Modified\r\n\r\n"),
+        ("response-continue", resp, b"HTTP/1.1 100 Continue\r\n\r\n"
+         b"HTTP/1.1 204 No Content\r\n\r\n"),
+        ("bad-status", resp, b"HTTP/1.1 20 OK\r\n\r\n"),
+    ]:
+        seed(t, "seed-" + name, bytes([flags]) + data)
+
+
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "corpus")
@@ -1334,7 +1392,7 @@ def main():
                 gen_ctl_conn, gen_router_input, gen_host_input,
                 gen_switch_input, gen_switch_cmd, gen_router_cmd,
                 gen_host_cmd, gen_hopctl_render, gen_tcp_seg,
-                gen_tcp_conn):
+                gen_tcp_conn, gen_http):
         gen()
     for target, seeds in sorted(corpus.items()):
         d = os.path.join(root, target)
