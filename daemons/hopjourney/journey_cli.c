@@ -12,6 +12,8 @@
 #define TOPO_MAX (16u << 20)
 /* A line of a trace holds every row of one daemon: generous. */
 #define LINE_MAX_BYTES (256u << 20)
+/* Node and interface names are short (an interface's, 15 bytes). */
+#define NAME_MAX_BYTES 64
 
 enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_DOT };
 
@@ -143,21 +145,24 @@ load_trace(struct journey *j, const char *path)
 /* NODE:IF:FILE, the file's name being everything after the second
  * colon. */
 static int
-load_pcap(struct journey *j, char *spec)
+load_pcap(struct journey *j, const char *spec)
 {
-	char *colon1 = strchr(spec, ':'), *colon2;
-	const char *node = spec, *file;
+	const char *colon1 = strchr(spec, ':'), *colon2, *file;
+	char node[NAME_MAX_BYTES], ifname[NAME_MAX_BYTES];
 
 	colon2 = colon1 ? strchr(colon1 + 1, ':') : NULL;
 	if (!colon1 || !colon2 || colon1 == spec || colon2 == colon1 + 1 ||
-	    !colon2[1])
+	    !colon2[1] || colon1 - spec >= NAME_MAX_BYTES ||
+	    colon2 - colon1 > NAME_MAX_BYTES)
 		return journey_fail(j, "--pcap %s: not NODE:IF:FILE", spec);
-	*colon1 = *colon2 = '\0';
+	snprintf(node, sizeof(node), "%.*s", (int)(colon1 - spec), spec);
+	snprintf(ifname, sizeof(ifname), "%.*s", (int)(colon2 - colon1 - 1),
+		 colon1 + 1);
 	file = colon2 + 1;
 	if (!journey_node(j, node))
 		return journey_fail(j, "%s: node '%s' is not in the topology",
 				    file, node);
-	return journey_load_pcap(j, node, colon1 + 1, file);
+	return journey_load_pcap(j, node, ifname, file);
 }
 
 static int
