@@ -294,6 +294,33 @@ test_untraced_node_walked_through(void **state)
 	journey_free(&j);
 }
 
+/* Through an untraced switch the frame is looked for on every other
+ * port; the way it did not go (to hC, untraced too) is not shown. */
+static void
+test_untraced_guess_pruned(void **state)
+{
+	struct trow rows[5];
+	struct journey j;
+	struct journey_view v;
+	char buf[128];
+
+	(void)state;
+	seed_path(rows, true, 100.0, "00000000000000aa", ECHO_REQ, "icmp", "");
+	journey_on(&j, TOPO_WIDE);
+	assert_int_equal(
+	    load_nodes(&j, rows, 5,
+		       (const char *const[]){"hA", "r1", "sw2", "hB", NULL}),
+	    0);
+	assert_int_equal(journey_match(&j), 0);
+	assert_int_equal(j.n_packets, 1);
+	assert_string_equal(hop_nodes(&j, 0, buf, sizeof(buf)),
+			    "hA sw1 r1 sw2 hB");
+	journey_view(j.packets[0].hops[1].row, &v);
+	assert_string_equal(v.out, "p2");
+	assert_every_row_once(&j);
+	journey_free(&j);
+}
+
 /* sw2 traced, but has no row for this frame (its trace missed it): the
  * chain stops at r1, and hB's row starts a packet of its own. */
 static void
@@ -351,6 +378,7 @@ main(void)
 	    cmocka_unit_test(test_arp_broadcast_flooded),
 	    cmocka_unit_test(test_same_key_twice),
 	    cmocka_unit_test(test_untraced_node_walked_through),
+	    cmocka_unit_test(test_untraced_guess_pruned),
 	    cmocka_unit_test(test_missing_row_splits_packet),
 	    cmocka_unit_test(test_rows_never_loop),
 	};
