@@ -12,6 +12,7 @@ are left alone. Only the Python standard library is used, and the output is
 the same on every run.
 """
 
+import json
 import os
 import struct
 import sys
@@ -1385,6 +1386,131 @@ def gen_http():
         seed(t, "seed-" + name, bytes([flags]) + data)
 
 
+# --- the journey ---------------------------------------------------------
+
+
+def trace_row(t, node, inp, out, key, summary, proto="icmp", flags="",
+              src=None, dst=None, in_macs=None, out_macs=None, in_ttl=None,
+              out_ttl=None, decision="d"):
+    """One row of `show trace`, as the daemons write it."""
+    return {"seq": 1, "time": t, "node": node, "in": inp, "out": out,
+            "key": key, "summary": summary, "proto": proto, "flags": flags,
+            "src_ip": src, "dst_ip": dst,
+            "in_src_mac": in_macs[0] if in_macs else None,
+            "in_dst_mac": in_macs[1] if in_macs else None, "in_ttl": in_ttl,
+            "out_src_mac": out_macs[0] if out_macs else None,
+            "out_dst_mac": out_macs[1] if out_macs else None,
+            "out_ttl": out_ttl, "decision": decision}
+
+
+def seed_path(t, key, a_to_b=True, summary="IP x > y: ICMP echo request",
+              proto="icmp", flags=""):
+    """The five rows of a packet from hA to hB (or back) in the seed lab."""
+    a, r0, r1, b = ("02:00:00:00:00:0a", "02:00:00:00:00:01",
+                    "02:00:00:00:00:02", "02:00:00:00:00:0b")
+    m1, g1, g2, m2 = (a, r0, r1, b) if a_to_b else (b, r1, r0, a)
+    h1, s1, s2, h2 = ("hA", "sw1", "sw2", "hB") if a_to_b else \
+        ("hB", "sw2", "sw1", "hA")
+    ports = ("p1", "p2") if a_to_b else ("p2", "p1")
+    r_ports = ("eth0", "eth1") if a_to_b else ("eth1", "eth0")
+    ips = ("10.0.1.10", "10.0.2.20") if a_to_b else ("10.0.2.20", "10.0.1.10")
+    kw = dict(summary=summary, proto=proto, flags=flags, src=ips[0],
+              dst=ips[1])
+    return [
+        trace_row(t, h1, None, "eth0", key, out_macs=(m1, g1), out_ttl=64,
+                  **kw),
+        trace_row(t + 1e-5, s1, ports[0], ports[1], key, in_macs=(m1, g1),
+                  out_macs=(m1, g1), in_ttl=64, out_ttl=64, **kw),
+        trace_row(t + 2e-5, "r1", r_ports[0], r_ports[1], key,
+                  in_macs=(m1, g1), out_macs=(g2, m2), in_ttl=64,
+                  out_ttl=63, **kw),
+        trace_row(t + 3e-5, s2, ports[0], ports[1], key, in_macs=(g2, m2),
+                  out_macs=(g2, m2), in_ttl=63, out_ttl=63, **kw),
+        trace_row(t + 4e-5, h2, "eth0", None, key, in_macs=(g2, m2),
+                  in_ttl=63, **kw),
+    ]
+
+
+def trace_file(rows, by_node=True):
+    """Rows as hopctl -j prints them: an array per node, then ok."""
+    out = ""
+    nodes = []
+    for r in rows:
+        if r["node"] not in nodes:
+            nodes.append(r["node"])
+    groups = [[r for r in rows if r["node"] == n] for n in nodes] \
+        if by_node else [[r] for r in rows]
+    for g in groups:
+        out += json.dumps(g, separators=(",", ":")) + "\n"
+        out += '{"ok":true}\n'
+    return out
+
+
+def gen_journey():
+    t = "fuzz_journey"
+    hl = mac("02:00:00:00:00:0c")
+    echoes = seed_path(100.0, "00000000000000aa") + \
+        seed_path(100.001, "00000000000000bb", a_to_b=False,
+                  summary="IP y > x: ICMP echo reply")
+    seed(t, "seed-echo", trace_file(echoes))
+    seed(t, "seed-one-row-a-line", trace_file(echoes, by_node=False))
+    seed(t, "seed-untraced-switch",
+         trace_file([r for r in echoes if r["node"] != "sw1"]))
+    seed(t, "seed-untraced-everything-but-ha",
+         trace_file([r for r in echoes if r["node"] == "hA"]))
+    seed(t, "seed-missing-row",
+         trace_file([r for r in echoes if r["node"] != "sw2" or
+                     r["key"] != "00000000000000aa"]))
+    tcp = []
+    for i, (fwd, flags) in enumerate([(True, "S"), (False, "S."),
+                                      (True, "."), (True, "P."),
+                                      (False, "P.")]):
+        tcp += seed_path(10 + i * 2e-4, "%016x" % (i + 1), a_to_b=fwd,
+                         summary="IP a > b: Flags [%s], length 0" % flags,
+                         proto="tcp", flags=flags)
+    tcp[1]["time"] -= 2e-4
+    seed(t, "seed-tcp", trace_file(tcp))
+    arp_sum = "ARP, Request who-has 10.0.1.1 tell 10.0.1.10, length 28"
+    bc = ("02:00:00:00:00:0a", "ff:ff:ff:ff:ff:ff")
+    flood = [
+        trace_row(1.0, "hA", None, "eth0", "a1", arp_sum, "arp",
+                  out_macs=bc),
+        trace_row(1.00001, "sw1", "p1", "p2,p3,p4", "a1", arp_sum, "arp",
+                  in_macs=bc, out_macs=bc, decision="flooded: broadcast"),
+        trace_row(1.00002, "r1", "eth0", None, "a1", arp_sum, "arp",
+                  in_macs=bc),
+        trace_row(1.00002, "hC", "eth0", None, "a1", arp_sum, "arp",
+                  in_macs=bc),
+    ]
+    seed(t, "seed-arp-flood", trace_file(flood))
+    seed(t, "seed-same-key-twice", trace_file(
+        flood[:3] + [dict(r, time=r["time"] + 1) for r in flood[:3]]))
+    seed(t, "seed-bad-rows",
+         '[{"time":"1","node":"hA"},7,null,{"time":1,"node":"hA","in":5,'
+         '"out":null,"key":"k"},{"time":1,"node":"hA","in":null,"out":'
+         '"eth0, ,p9","key":"k","in_ttl":300}]\n'
+         '{"time":2,"node":"sw1","in":"p1","out":null,"key":"k",'
+         '"summary":"\\"q\\" \\\\ \\n"}\n\n{"ok":true}\n')
+    seed(t, "seed-error", '[]\n{"ok":false,"error":"unknown command"}\n')
+    seed(t, "seed-not-json", '[]\nnot json\n')
+    seed(t, "seed-loop", trace_file([
+        trace_row(2.0, "sw1", "p2", "p2", "cc", "x", "ether"),
+        trace_row(2.0, "r1", "eth0", "eth0", "cc", "x", "ether")]))
+    # Frames on hL after the NUL: hL's ARP request, flooded by sw2
+    # (untraced: the loop through sw1:p4 is walked), and a reply to it.
+    req = eth(BCAST, hl, 0x0806,
+              arp(1, hl, "10.0.2.30", bytes(6), "10.0.2.1"))
+    rep = eth(hl, mac("02:00:00:00:00:02"), 0x0806,
+              arp(2, mac("02:00:00:00:00:02"), "10.0.2.1", hl, "10.0.2.30"))
+    ping = eth(mac("02:00:00:00:00:02"), hl, 0x0800,
+               ipv4("10.0.2.30", "10.0.1.10", 1, echo(5, 1)))
+    frames = b"".join(bytes([len(f)]) + f for f in (req, rep, ping))
+    seed(t, "seed-linux-frames",
+         trace_file([trace_row(100.00002, "r1", "eth1", None, "x", "arp",
+                               "arp")]).encode() + b"\0" + frames)
+    seed(t, "seed-frames-only", b"\0" + frames + b"\xff\x01")
+
+
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "corpus")
@@ -1392,7 +1518,7 @@ def main():
                 gen_ctl_conn, gen_router_input, gen_host_input,
                 gen_switch_input, gen_switch_cmd, gen_router_cmd,
                 gen_host_cmd, gen_hopctl_render, gen_tcp_seg,
-                gen_tcp_conn, gen_http):
+                gen_tcp_conn, gen_http, gen_journey):
         gen()
     for target, seeds in sorted(corpus.items()):
         d = os.path.join(root, target)
