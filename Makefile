@@ -13,11 +13,11 @@ BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Icommon -MMD -MP
 CFLAGS ?= -O2 -g
 SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	     -fno-sanitize-recover=undefined
-LIBS := -lev -lmnl -ljansson -lsodium -lm
+LIBS := -lev -lmnl -ljansson -lsodium -lpcap -lm
 
 # Debian packages the build, the tests and the demo use.
 DEB_PACKAGES := make gcc libc6-dev clang libclang-rt-14-dev llvm libev-dev \
-	libmnl-dev libjansson-dev libsodium-dev libcmocka-dev \
+	libmnl-dev libjansson-dev libsodium-dev libpcap-dev libcmocka-dev \
 	bats bats-support bats-assert \
 	iproute2 ethtool tcpdump tshark iputils-ping traceroute netcat-openbsd \
 	python3-scapy procps jq shellcheck clang-format coreutils
