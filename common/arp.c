@@ -10,6 +10,7 @@
 #include "log.h"
 #include "pbuf.h"
 #include "port.h"
+#include "trace.h"
 
 #define ARP_NAME(name) #name,
 const char *const arp_check_names[ARP_CHECK_COUNT] = {ARP_CHECKS(ARP_NAME)};
@@ -127,6 +128,25 @@ arp_cache_init(struct arp_cache *c, const struct arp_config *cfg,
 	return 0;
 }
 
+/* A waiting packet that will never leave: the owner hears why. */
+static void
+arp_discard(struct arp_cache *c, struct arp_entry *e, struct pbuf *p,
+	    const char *why)
+{
+	if (c->ops.discard)
+		c->ops.discard(c->arg, e->port, p, why);
+	pbuf_free(p);
+}
+
+static void
+arp_discard_all(struct arp_cache *c, struct arp_entry *e, const char *why)
+{
+	struct pbuf *p;
+
+	while ((p = pbuf_queue_pop(&e->queue)))
+		arp_discard(c, e, p, why);
+}
+
 /* Takes the entry out of the table; what waits in it moves to *waiting
  * (the caller's), or is freed when waiting is NULL. */
 static void
@@ -142,7 +162,7 @@ arp_entry_remove(struct arp_cache *c, struct arp_entry *e,
 	if (waiting)
 		pbuf_queue_move(waiting, &e->queue);
 	else
-		pbuf_queue_clear(&e->queue);
+		arp_discard_all(c, e, "its ARP entry was removed");
 	c->count--;
 }
 
@@ -165,6 +185,14 @@ arp_lookup(const struct arp_cache *c, const struct port *port, uint32_t ip)
 	while (e && (e->ip != ip || e->port != port))
 		e = e->hash_next;
 	return e;
+}
+
+bool
+arp_cache_known(const struct arp_cache *c, const struct port *port, uint32_t ip)
+{
+	const struct arp_entry *e = arp_lookup(c, port, ip);
+
+	return e && e->state != ARP_S_incomplete;
 }
 
 const struct arp_entry *
@@ -238,7 +266,8 @@ arp_act_queue(struct arp_cache *c, struct arp_entry *e,
 	      struct arp_event_ctx *ev)
 {
 	if (e->queue.count == c->cfg.queue_len) {
-		pbuf_free(pbuf_queue_pop(&e->queue));
+		arp_discard(c, e, pbuf_queue_pop(&e->queue),
+			    "the ARP queue overflowed");
 		c->stats[ARP_STAT_arp_queue_overflow]++;
 	}
 	pbuf_queue_push(&e->queue, ev->pkt);
@@ -308,14 +337,14 @@ arp_act_confirm(struct arp_cache *c, struct arp_entry *e,
 	e->tries = 0;
 	arp_set_timer(c, e, ev->now + c->cfg.reachable);
 	while ((p = pbuf_queue_pop(&waiting)))
-		c->ops.xmit(c->arg, e->port, e->mac, p);
+		c->ops.xmit(c->arg, e->port, e->ip, e->mac, p);
 	return true;
 }
 
 static bool
 arp_act_xmit(struct arp_cache *c, struct arp_entry *e, struct arp_event_ctx *ev)
 {
-	c->ops.xmit(c->arg, e->port, e->mac, ev->pkt);
+	c->ops.xmit(c->arg, e->port, e->ip, e->mac, ev->pkt);
 	ev->pkt = NULL;
 	return true;
 }
@@ -406,6 +435,32 @@ arp_reply(struct arp_cache *c, struct port *port, const struct arp_msg *m)
 	c->stats[ARP_STAT_arp_replies_sent]++;
 }
 
+/* Words for the trace: what an ARP packet that was kept did. */
+static void
+arp_trace_input(struct arp_cache *c, const struct arp_msg *m, bool for_us,
+		bool learned)
+{
+	char spa[IPV4_ADDR_STRLEN], tpa[IPV4_ADDR_STRLEN],
+	    mac[ETHER_ADDR_STRLEN];
+
+	if (!trace_noting(c->trace))
+		return;
+	ipv4_ntoa(m->spa, spa);
+	ipv4_ntoa(m->tpa, tpa);
+	ether_ntoa_buf(m->sha, mac);
+	if (m->op == ARP_OP_REPLY)
+		trace_note(c->trace, "ARP reply: learned %s is %s", spa, mac);
+	else if (for_us)
+		trace_note(c->trace, "ARP request for %s: replied", tpa);
+	else if (learned)
+		trace_note(c->trace,
+			   "ARP request for %s: not ours; %s is %s (noted)",
+			   tpa, spa, mac);
+	else
+		trace_note(c->trace, "ARP request for %s: not for this node",
+			   tpa);
+}
+
 void
 arp_cache_input(struct arp_cache *c, struct port *port, const uint8_t *buf,
 		size_t len, double now)
@@ -419,14 +474,17 @@ arp_cache_input(struct arp_cache *c, struct port *port, const uint8_t *buf,
 	c->stats[ARP_STAT_arp_rx]++;
 	if (check == ARP_truncated) {
 		c->stats[ARP_STAT_arp_truncated]++;
+		trace_drop(c->trace, "truncated ARP packet");
 		return;
 	}
 	if (check != ARP_ok) {
 		c->stats[ARP_STAT_arp_bad_format]++;
+		trace_drop(c->trace, "ARP for other than Ethernet and IPv4");
 		return;
 	}
 	if (ether_is_multicast(m.sha) || ether_is_zero(m.sha)) {
 		c->stats[ARP_STAT_arp_bad_sender_mac]++;
+		trace_drop(c->trace, "ARP from a group or zero MAC");
 		return;
 	}
 	for_us = m.op == ARP_OP_REQUEST && c->ops.is_local(c->arg, port, m.tpa);
@@ -434,10 +492,13 @@ arp_cache_input(struct arp_cache *c, struct port *port, const uint8_t *buf,
 		/* An address probe (RFC 5227): nothing to learn; defend. */
 		if (for_us)
 			arp_reply(c, port, &m);
+		trace_note(c->trace, "ARP probe: %s",
+			   for_us ? "our address, defended" : "not ours");
 		return;
 	}
 	if (c->ops.is_local(c->arg, port, m.spa)) {
 		c->stats[ARP_STAT_arp_own_address]++;
+		trace_drop(c->trace, "ARP from a station claiming our address");
 		return;
 	}
 	/* An address outside the port's subnets is on the link all the same
@@ -445,18 +506,23 @@ arp_cache_input(struct arp_cache *c, struct port *port, const uint8_t *buf,
 	e = arp_lookup(c, port, m.spa);
 	if (!e && !c->ops.on_link(c->arg, port, m.spa)) {
 		c->stats[ARP_STAT_arp_off_subnet]++;
+		trace_drop(c->trace, "ARP sender outside this port's subnets");
 		return;
 	}
 	ev.mac = m.sha;
 	if (m.op == ARP_OP_REPLY) {
-		if (e)
-			arp_fsm_run(c, e, ARP_EV_reply, &ev);
-		else
+		if (!e) {
 			c->stats[ARP_STAT_arp_unsolicited_reply]++;
+			trace_drop(c->trace, "ARP reply nobody asked for");
+			return;
+		}
+		arp_trace_input(c, &m, false, true);
+		arp_fsm_run(c, e, ARP_EV_reply, &ev);
 		return;
 	}
 	if (!e && for_us && !(e = arp_entry_new(c, port, m.spa)))
 		c->stats[ARP_STAT_arp_cache_full]++;
+	arp_trace_input(c, &m, for_us, e != NULL);
 	if (e)
 		arp_fsm_run(c, e, ARP_EV_request, &ev);
 	if (for_us)

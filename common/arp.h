@@ -46,6 +46,7 @@
 
 struct pbuf;
 struct port;
+struct trace;
 
 #define ARP_PKT_LEN 28
 #define ARP_OP_REQUEST 1
@@ -168,9 +169,10 @@ struct arp_ops {
 	/* Sends a whole Ethernet frame (an ARP packet) out of port. */
 	void (*send_frame)(void *arg, struct port *port, const uint8_t *frame,
 			   size_t len);
-	/* Sends the IPv4 packet pkt (taking it) to the station mac on port. */
-	void (*xmit)(void *arg, struct port *port, const uint8_t *mac,
-		     struct pbuf *pkt);
+	/* Sends the IPv4 packet pkt (taking it) to the station ip, whose
+	 * MAC is mac, on port. */
+	void (*xmit)(void *arg, struct port *port, uint32_t ip,
+		     const uint8_t *mac, struct pbuf *pkt);
 	/* A packet that waited for an address nobody resolved (for an ICMP
 	 * host unreachable); the cache frees it afterwards. */
 	void (*unreachable)(void *arg, struct port *port,
@@ -183,6 +185,10 @@ struct arp_ops {
 	uint32_t (*source_addr)(void *arg, struct port *port, uint32_t peer);
 	/* Call arp_cache_expire() at time when (replaces any earlier ask). */
 	void (*schedule)(void *arg, double when);
+	/* May be NULL. A waiting packet that will never be sent, for why
+	 * (its queue overflowed, its entry went); the cache frees it. */
+	void (*discard)(void *arg, struct port *port, const struct pbuf *pkt,
+			const char *why);
 };
 
 struct arp_config {
@@ -212,6 +218,8 @@ struct arp_cache {
 	size_t count;
 	double scheduled; /* the wake-up last asked for, or INFINITY */
 	uint64_t stats[ARP_STAT_COUNT];
+	struct trace *trace; /* the owner's, for words on what it did; may
+				be NULL */
 };
 
 /* cfg NULL: ARP_DEFAULT_CONFIG. -1 when memory ran out. */
@@ -246,6 +254,11 @@ void arp_cache_announce(struct arp_cache *c, struct port *port, uint32_t ip);
 /* Removes the entries of port (of every port if NULL), dropping what
  * waits in them. */
 void arp_cache_flush(struct arp_cache *c, struct port *port);
+
+/* Is the MAC of ip on port known, so that a packet sent now leaves at
+ * once rather than waiting? */
+bool arp_cache_known(const struct arp_cache *c, const struct port *port,
+		     uint32_t ip);
 
 /* The entry for ip on port, or NULL. */
 const struct arp_entry *arp_cache_find(const struct arp_cache *c,

@@ -109,3 +109,22 @@ ctl_opt_parse(int argc, char **argv, const struct ctl_opt *opts, size_t nopts,
 		argv[n++] = argv[i++];
 	return n;
 }
+
+int
+ctl_opt_join(int argc, char **argv, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	if (size == 0)
+		return -1;
+	buf[0] = '\0';
+	for (int i = 0; i < argc; i++) {
+		int n = snprintf(buf + len, size - len, "%s%s", i ? " " : "",
+				 argv[i]);
+
+		if (n < 0 || (size_t)n >= size - len)
+			return -1;
+		len += (size_t)n;
+	}
+	return 0;
+}

@@ -40,4 +40,11 @@ int ctl_opt_parse(int argc, char **argv, const struct ctl_opt *opts,
 int ctl_opt_number(const char *s, double min, double max, bool integer,
 		   double *out);
 
+/*
+ * The words argv[0..argc) joined by single blanks into buf (size bytes),
+ * as they were on the request line: a filter expression, a message. -1
+ * when they do not fit.
+ */
+int ctl_opt_join(int argc, char **argv, char *buf, size_t size);
+
 #endif

@@ -279,14 +279,19 @@ daemon_new(const struct daemon_spec *spec)
 {
 	struct daemon *d = calloc(1, spec->size);
 
-	if (d)
-		d->spec = spec;
+	if (!d)
+		return NULL;
+	d->spec = spec;
+	trace_init(&d->trace, spec->prog, 0);
+	d->ports.trace = &d->trace;
 	return d;
 }
 
 void
 daemon_free(struct daemon *d)
 {
+	if (d)
+		trace_destroy(&d->trace);
 	free(d);
 }
 
@@ -300,6 +305,7 @@ daemon_main(const struct daemon_spec *spec, int argc, char **argv)
 	log_init(spec->prog, LOG_LVL_INFO);
 	daemon_parse(d, argc, argv);
 	daemon_opts_finish(&d->opts, spec->prog);
+	d->trace.node = d->opts.name;
 	log_init(d->opts.name, d->opts.verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	d->loop = EV_DEFAULT;

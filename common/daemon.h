@@ -3,8 +3,9 @@
  * socket, pid file, config file, interfaces, and the daemon's own
  * options), the event loop, the ports it owns over AF_PACKET, link events
  * from rtnetlink, the control socket with the commands every daemon has
- * (`show ports`, `capture start`, `capture stop`, `help`), signals and
- * the pid file. A daemon describes itself in a struct daemon_spec and its
+ * (`show ports`, `capture start`, `capture stop`, `trace start`,
+ * `trace stop`, `show trace`, `help`), the trace recorder, signals and the
+ * pid file. A daemon describes itself in a struct daemon_spec and its
  * main() is one call to daemon_main().
  */
 #ifndef HOPLAB_DAEMON_H
@@ -19,6 +20,7 @@
 #include "ctl.h"
 #include "netlink.h"
 #include "port.h"
+#include "trace.h"
 
 #define DAEMON_IFS_MAX PORT_SET_MAX
 #define DAEMON_RUN_DIR "/run/hoplab"
@@ -86,6 +88,9 @@ struct daemon {
 	 * hands it frames and link changes, and adds its commands (show ip,
 	 * show arp, show route, addr, route). */
 	struct ipnode *ipnode;
+	/* What the daemon did with each frame, while `trace start` runs;
+	 * ports.trace points here from the start. */
+	struct trace trace;
 };
 
 /*

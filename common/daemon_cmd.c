@@ -17,21 +17,32 @@ cmd_show_ports(struct ctl_req *req, int argc, char **argv, void *arg)
 	return CTL_DONE;
 }
 
+/*
+ * capture start [PORT] [FILTER]: the first word is a port when it names
+ * one; everything else is the filter, in tcpdump's syntax.
+ */
 static int
 cmd_capture_start(struct ctl_req *req, int argc, char **argv, void *arg)
 {
 	struct daemon *d = arg;
+	struct capture_filter *check;
 	struct port *only = NULL;
-	char err[128];
+	char filter[CAPTURE_FILTER_MAX], err[CAPTURE_ERR_MAX];
 	json_t *rows;
 
-	argc = ctl_opt_parse(argc, argv, NULL, 0, err, sizeof(err));
-	if (argc < 0)
-		return ctl_usage(req, "capture start: %s", err);
-	if (argc > 1)
-		return ctl_usage(req, "usage: capture start [PORT]");
-	if (argc == 1 && !(only = port_set_find(&d->ports, argv[0])))
-		return ctl_fail(req, "no port '%s'", argv[0]);
+	if (argc >= 1 && (only = port_set_find(&d->ports, argv[0]))) {
+		argc--;
+		argv++;
+	}
+	if (ctl_opt_join(argc, argv, filter, sizeof(filter)) < 0)
+		return ctl_usage(req, "capture start: filter too long");
+	check = capture_filter_new(filter, err, sizeof(err));
+	if (!check && !only && argc == 1)
+		return ctl_fail(req, "no port '%s', and not a filter: %s",
+				argv[0], err);
+	if (!check)
+		return ctl_usage(req, "capture start: bad filter: %s", err);
+	capture_filter_free(check);
 	rows = json_array();
 	for (int i = 0; i < d->ports.n; i++) {
 		struct port *port = d->ports.port[i];
@@ -39,10 +50,11 @@ cmd_capture_start(struct ctl_req *req, int argc, char **argv, void *arg)
 
 		if (only && port != only)
 			continue;
-		if (capture_start(port, d->opts.capture_dir, d->opts.name, path,
-				  sizeof(path)) < 0) {
+		if (capture_start(port, d->opts.capture_dir, d->opts.name,
+				  filter, path, sizeof(path), err,
+				  sizeof(err)) < 0) {
 			json_decref(rows);
-			return ctl_fail(req, "%s: %s", path, strerror(errno));
+			return ctl_fail(req, "%s: %s", path, err);
 		}
 		json_array_append_new(
 		    rows,
@@ -65,11 +77,56 @@ cmd_capture_stop(struct ctl_req *req, int argc, char **argv, void *arg)
 	return CTL_DONE;
 }
 
+/* trace start [FILTER]: the filter is every word, as tcpdump takes it. */
+static int
+cmd_trace_start(struct ctl_req *req, int argc, char **argv, void *arg)
+{
+	struct daemon *d = arg;
+	char filter[CAPTURE_FILTER_MAX], err[CAPTURE_ERR_MAX];
+
+	if (ctl_opt_join(argc, argv, filter, sizeof(filter)) < 0)
+		return ctl_usage(req, "trace start: filter too long");
+	if (trace_start(&d->trace, filter, err, sizeof(err)) < 0)
+		return ctl_usage(req, "trace start: bad filter: %s", err);
+	ctl_reply(req, json_pack("{s:s}", "filter", filter));
+	return CTL_DONE;
+}
+
+static int
+cmd_trace_stop(struct ctl_req *req, int argc, char **argv, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)argc;
+	(void)argv;
+	trace_stop(&d->trace);
+	ctl_reply(req, json_pack("{s:I}", "rows", (json_int_t)d->trace.rows));
+	return CTL_DONE;
+}
+
+static int
+cmd_show_trace(struct ctl_req *req, int argc, char **argv, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)argc;
+	(void)argv;
+	ctl_reply(req, trace_json(&d->trace));
+	return CTL_DONE;
+}
+
 const struct ctl_cmd daemon_cmds[] = {
     {"show ports", "", "ports with their counters", cmd_show_ports, 0},
-    {"capture start", "[PORT]", "write each port's frames to a pcap file",
+    {"capture start", "[PORT] [FILTER]",
+     "write each port's frames (that FILTER matches) to a pcap file",
      cmd_capture_start, 0},
     {"capture stop", "", "close the capture files", cmd_capture_stop, 0},
+    {"trace start", "[FILTER]",
+     "record what becomes of each frame FILTER matches (tcpdump syntax)",
+     cmd_trace_start, 0},
+    {"trace stop", "", "stop recording; the rows stay", cmd_trace_stop, 0},
+    {"show trace", "", "the rows recorded since trace start", cmd_show_trace,
+     0},
 };
 
 const size_t daemon_ncmds = sizeof(daemon_cmds) / sizeof(daemon_cmds[0]);

@@ -16,23 +16,98 @@ const char *const ipnode_stat_names[IPNODE_STAT_COUNT] = {
 
 extern const struct ipnode_proto ipnode_icmp_proto;
 
+/* Drops in words, for traces; the others read as their counter's name. */
+static const char *const ipnode_drop_words[IPNODE_STAT_COUNT] = {
+    [IPNODE_eth_truncated] = "truncated Ethernet header",
+    [IPNODE_eth_length_field] = "802.3 length field, not an EtherType",
+    [IPNODE_eth_vlan_tagged] = "VLAN-tagged frame",
+    [IPNODE_eth_other_host] = "not for this host",
+    [IPNODE_eth_unknown_type] = "unknown EtherType",
+    [IPNODE_ip_truncated] = "truncated IPv4 header",
+    [IPNODE_ip_bad_version] = "not IPv4",
+    [IPNODE_ip_bad_ihl] = "bad IPv4 header length",
+    [IPNODE_ip_bad_total_length] = "bad IPv4 total length",
+    [IPNODE_ip_bad_checksum] = "bad checksum",
+    [IPNODE_ip_martian_src] = "martian source address",
+    [IPNODE_ip_not_for_us] = "not for this host",
+    [IPNODE_icmp_truncated] = "truncated ICMP message",
+    [IPNODE_icmp_bad_checksum] = "bad ICMP checksum",
+    [IPNODE_icmp_echo_to_broadcast] = "echo request to a broadcast",
+    [IPNODE_icmp_unknown_type] = "unknown ICMP type",
+};
+
+bool
+ipnode_drop(struct ipnode *n, enum ipnode_stat stat)
+{
+	n->stats[stat]++;
+	trace_drop(n->trace, ipnode_drop_words[stat] ? ipnode_drop_words[stat]
+						     : ipnode_stat_names[stat]);
+	return false;
+}
+
 /* --- the ARP cache's view of the node ------------------------------------ */
+
+/* Words for an ARP packet the node sends. */
+static void
+ipnode_arp_describe(struct ipnode *n, const uint8_t *frame, size_t len)
+{
+	char spa[IPV4_ADDR_STRLEN], tpa[IPV4_ADDR_STRLEN];
+	struct arp_msg m;
+
+	if (len < ETHER_HDR_LEN ||
+	    arp_parse(frame + ETHER_HDR_LEN, len - ETHER_HDR_LEN, &m) != ARP_ok)
+		return;
+	ipv4_ntoa(m.spa, spa);
+	ipv4_ntoa(m.tpa, tpa);
+	if (m.op == ARP_OP_REPLY)
+		trace_note(n->trace, "ARP reply to %s: %s is here", tpa, spa);
+	else if (m.spa == m.tpa)
+		trace_note(n->trace, "ARP announcement of %s", spa);
+	else
+		trace_note(n->trace, "ARP request for %s", tpa);
+}
 
 static void
 ipnode_arp_send_frame(void *arg, struct port *port, const uint8_t *frame,
 		      size_t len)
 {
 	struct ipnode *n = arg;
+	struct trace_ctx saved = trace_origin_begin(n->trace);
 
+	if (trace_noting(n->trace))
+		ipnode_arp_describe(n, frame, len);
 	if (port_send(port, frame, len) < 0)
 		n->stats[IPNODE_tx_failed]++;
+	trace_restore(n->trace, saved);
 }
 
 static void
-ipnode_arp_xmit(void *arg, struct port *port, const uint8_t *mac,
+ipnode_arp_xmit(void *arg, struct port *port, uint32_t ip, const uint8_t *mac,
 		struct pbuf *pkt)
 {
-	ipnode_ether_output(arg, port, mac, pkt);
+	struct ipnode *n = arg;
+	struct trace_ctx saved = trace_enter(n->trace, pkt->trace_row);
+
+	if (trace_noting(n->trace)) {
+		char addr[IPV4_ADDR_STRLEN], hw[ETHER_ADDR_STRLEN];
+
+		trace_note(n->trace, "next hop %s is %s (ARP)",
+			   ipv4_ntoa(ip, addr), ether_ntoa_buf(mac, hw));
+	}
+	ipnode_ether_output(n, port, mac, pkt);
+	trace_restore(n->trace, saved);
+}
+
+static void
+ipnode_arp_discard(void *arg, struct port *port, const struct pbuf *pkt,
+		   const char *why)
+{
+	struct ipnode *n = arg;
+	struct trace_ctx saved = trace_enter(n->trace, pkt->trace_row);
+
+	(void)port;
+	trace_note(n->trace, "never sent: %s", why);
+	trace_restore(n->trace, saved);
 }
 
 /*
@@ -44,12 +119,16 @@ static void
 ipnode_arp_unreachable(void *arg, struct port *port, const struct pbuf *pkt)
 {
 	struct ipnode *n = arg;
+	struct trace_ctx saved = trace_enter(n->trace, pkt->trace_row);
 	struct ipv4_pkt ip;
 
 	(void)port;
 	n->stats[IPNODE_ip_unresolved]++;
-	if (ipv4_parse(pkt->data, pkt->len, &ip) != IPV4_ok)
+	trace_note(n->trace, "never sent: the next hop did not answer ARP:");
+	if (ipv4_parse(pkt->data, pkt->len, &ip) != IPV4_ok) {
+		trace_restore(n->trace, saved);
 		return;
+	}
 	if (ipnode_addr_find(n, NULL, ip.src))
 		ipnode_icmp_notify(n, ICMP_TYPE_DEST_UNREACH,
 				   ICMP_CODE_HOST_UNREACH, 0, ip.src, pkt->data,
@@ -57,6 +136,7 @@ ipnode_arp_unreachable(void *arg, struct port *port, const struct pbuf *pkt)
 	else
 		ipnode_icmp_error(n, &ip, false, ICMP_TYPE_DEST_UNREACH,
 				  ICMP_CODE_HOST_UNREACH, 0);
+	trace_restore(n->trace, saved);
 }
 
 static bool
@@ -101,6 +181,7 @@ static const struct arp_ops ipnode_arp_ops = {
     .on_link = ipnode_arp_on_link,
     .source_addr = ipnode_arp_source,
     .schedule = ipnode_arp_schedule,
+    .discard = ipnode_arp_discard,
 };
 
 /* --- timers ------------------------------------------------------------ */
@@ -154,6 +235,8 @@ ipnode_init(struct ipnode *n, struct ev_loop *loop, struct port_set *ports)
 		route_table_free(n->routes);
 		return -1;
 	}
+	n->trace = ports->trace;
+	n->arp.trace = n->trace;
 	ip_reass_init(&n->reass);
 	n->reass.on_timeout = ipnode_reass_timeout;
 	n->reass.arg = n;

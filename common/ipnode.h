@@ -41,6 +41,7 @@
 #include "route.h"
 #include "sock.h"
 #include "stats.h"
+#include "trace.h"
 
 #define IPNODE_ADDRS_MAX 256
 #define IPNODE_PROTOS_MAX 8
@@ -117,6 +118,9 @@ struct ipnode_proto {
 	 * socket took it, -1 when none did.
 	 */
 	int (*error)(struct ipnode *n, const struct sock_error *e);
+	/* May be NULL. Notes, for a trace, who sends pkt, a datagram of
+	 * this protocol the node is sending ("sent by UDP ..."). */
+	void (*describe_tx)(struct ipnode *n, const struct ipv4_pkt *pkt);
 };
 
 /* A datagram to send: the header fields ipnode_output() fills in. */
@@ -159,16 +163,20 @@ struct ipnode {
 	int nprotos;
 	ipnode_forward_fn forward; /* NULL: a host */
 	uint64_t stats[IPNODE_STAT_COUNT];
+	struct trace *trace; /* the ports' recorder, or NULL */
 };
 
 /* ipnode.c: the node, its addresses and routes. */
 
 /* A node over ports with ICMP as its only protocol; loop may be NULL.
- * -1 when memory ran out. */
+ * It reports to the ports' trace recorder. -1 when memory ran out. */
 int ipnode_init(struct ipnode *n, struct ev_loop *loop, struct port_set *ports);
 void ipnode_destroy(struct ipnode *n);
 /* The loop's time, or n->clock without a loop. */
 double ipnode_now(const struct ipnode *n);
+/* Counts a dropped frame or datagram under stat and says why in the
+ * trace; returns false, for `return ipnode_drop(...)`. */
+bool ipnode_drop(struct ipnode *n, enum ipnode_stat stat);
 /* Adds a protocol to deliver to; -1 when there are too many. */
 int ipnode_register(struct ipnode *n, const struct ipnode_proto *proto);
 /* A port went up (its addresses are announced) or down (its neighbours

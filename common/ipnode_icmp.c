@@ -9,6 +9,38 @@
 #include <errno.h>
 #include <string.h>
 
+/* An ICMP message's kind in words, for traces. */
+static const char *
+ipnode_icmp_words(uint8_t type, uint8_t code)
+{
+	static const char *const unreach[] = {
+	    [ICMP_CODE_NET_UNREACH] = "net unreachable",
+	    [ICMP_CODE_HOST_UNREACH] = "host unreachable",
+	    [ICMP_CODE_PROTO_UNREACH] = "protocol unreachable",
+	    [ICMP_CODE_PORT_UNREACH] = "port unreachable",
+	    [ICMP_CODE_FRAG_NEEDED] = "fragmentation needed",
+	};
+
+	switch (type) {
+	case ICMP_TYPE_ECHO:
+		return "echo request";
+	case ICMP_TYPE_ECHO_REPLY:
+		return "echo reply";
+	case ICMP_TYPE_TIME_EXCEEDED:
+		return code == ICMP_CODE_REASSEMBLY_EXCEEDED
+			   ? "reassembly time exceeded"
+			   : "time exceeded";
+	case ICMP_TYPE_DEST_UNREACH:
+		return code < sizeof(unreach) / sizeof(unreach[0])
+			   ? unreach[code]
+			   : "destination unreachable";
+	case ICMP_TYPE_PARAM_PROBLEM:
+		return "parameter problem";
+	default:
+		return "message";
+	}
+}
+
 static void
 ipnode_icmp_echo(struct ipnode *n, const struct ipv4_pkt *pkt,
 		 const struct icmp_msg *m)
@@ -21,18 +53,23 @@ ipnode_icmp_echo(struct ipnode *n, const struct ipv4_pkt *pkt,
 	struct pbuf *p;
 
 	if (ipnode_is_broadcast(n, pkt->dst)) {
-		n->stats[IPNODE_icmp_echo_to_broadcast]++;
+		ipnode_drop(n, IPNODE_icmp_echo_to_broadcast);
 		return;
 	}
 	p = pbuf_alloc(PBUF_HEADROOM, ICMP_HDR_LEN + m->body_len);
 	if (!p) {
-		n->stats[IPNODE_ip_no_memory]++;
+		ipnode_drop(n, IPNODE_ip_no_memory);
 		return;
 	}
 	icmp_build_echo(p->data, ICMP_TYPE_ECHO_REPLY, m->id, m->seq, m->body,
 			m->body_len);
-	if (ipnode_output(n, p, &o) == 0)
+	if (ipnode_output(n, p, &o) == 0) {
 		n->stats[IPNODE_icmp_echo_replied]++;
+		trace_note(n->trace, "ICMP echo request: reply sent");
+	} else {
+		trace_note(n->trace, "ICMP echo request: the reply could not "
+				     "be sent");
+	}
 }
 
 /* An echo reply to the ICMP socket whose identifier it carries. */
@@ -47,7 +84,16 @@ ipnode_icmp_reply(struct ipnode *n, const struct ipv4_pkt *pkt,
 			       .data = pkt->payload,
 			       .len = pkt->payload_len};
 
-	if (s && s->ops->recv)
+	if (!s) {
+		trace_note(n->trace, "ICMP echo reply: no socket for id %u",
+			   m->id);
+		return;
+	}
+	trace_note(n->trace,
+		   "ICMP echo reply: delivered to the ICMP socket "
+		   "of id %u",
+		   m->id);
+	if (s->ops->recv)
 		s->ops->recv(s, &d);
 }
 
@@ -63,10 +109,10 @@ ipnode_icmp_input(struct ipnode *n, const struct ipv4_pkt *pkt,
 	case ICMP_ok:
 		break;
 	case ICMP_truncated:
-		n->stats[IPNODE_icmp_truncated]++;
+		ipnode_drop(n, IPNODE_icmp_truncated);
 		return;
 	default:
-		n->stats[IPNODE_icmp_bad_checksum]++;
+		ipnode_drop(n, IPNODE_icmp_bad_checksum);
 		return;
 	}
 	switch (m.type) {
@@ -80,14 +126,19 @@ ipnode_icmp_input(struct ipnode *n, const struct ipv4_pkt *pkt,
 	case ICMP_TYPE_TIME_EXCEEDED:
 	case ICMP_TYPE_PARAM_PROBLEM:
 		n->stats[IPNODE_icmp_errors_rx]++;
+		trace_note(n->trace,
+			   "ICMP %s:", ipnode_icmp_words(m.type, m.code));
 		ipnode_icmp_notify(n, m.type, m.code, m.mtu, pkt->src, m.body,
 				   m.body_len);
 		break;
 	default:
-		if (icmp_type_is_error(m.type))
+		if (icmp_type_is_error(m.type)) {
 			n->stats[IPNODE_icmp_errors_rx]++;
-		else
-			n->stats[IPNODE_icmp_unknown_type]++;
+			trace_note(n->trace, "ICMP error of type %u: ignored",
+				   m.type);
+		} else {
+			ipnode_drop(n, IPNODE_icmp_unknown_type);
+		}
 	}
 }
 
@@ -109,10 +160,24 @@ ipnode_icmp_sock_error(struct ipnode *n, const struct sock_error *e)
 	return 0;
 }
 
+/* Who sends an ICMP message, for a trace: the node, to whom. */
+static void
+ipnode_icmp_describe_tx(struct ipnode *n, const struct ipv4_pkt *pkt)
+{
+	char dst[IPV4_ADDR_STRLEN];
+
+	if (pkt->payload_len < ICMP_HDR_LEN)
+		return;
+	trace_note(n->trace, "ICMP %s to %s",
+		   ipnode_icmp_words(pkt->payload[0], pkt->payload[1]),
+		   ipv4_ntoa(pkt->dst, dst));
+}
+
 const struct ipnode_proto ipnode_icmp_proto = {
     .num = IPV4_PROTO_ICMP,
     .input = ipnode_icmp_input,
     .error = ipnode_icmp_sock_error,
+    .describe_tx = ipnode_icmp_describe_tx,
 };
 
 int
@@ -144,6 +209,9 @@ ipnode_icmp_notify(struct ipnode *n, uint8_t type, uint8_t code, uint16_t mtu,
 			rc = n->protos[i]->error(n, &e);
 	n->stats[rc == 0 ? IPNODE_icmp_errors_delivered
 			 : IPNODE_icmp_errors_unmatched]++;
+	trace_note(n->trace, "%s",
+		   rc == 0 ? "told the socket that sent it"
+			   : "no socket it concerns");
 	return rc;
 }
 
@@ -180,10 +248,14 @@ ipnode_icmp_error(struct ipnode *n, const struct ipv4_pkt *orig,
 	    ipnode_is_broadcast(n, orig->dst) ||
 	    !(src = ipnode_icmp_source(n, orig))) {
 		n->stats[IPNODE_icmp_errors_not_allowed]++;
+		trace_note(n->trace, "no ICMP %s (not allowed: RFC 1812)",
+			   ipnode_icmp_words(type, code));
 		return;
 	}
 	if (!icmp_ratelimit_allow(&n->icmp_rl, ipnode_now(n))) {
 		n->stats[IPNODE_icmp_errors_rate_limited]++;
+		trace_note(n->trace, "no ICMP %s (rate limited)",
+			   ipnode_icmp_words(type, code));
 		return;
 	}
 	p = pbuf_alloc(PBUF_HEADROOM, ICMP_ERROR_MAX_LEN);
@@ -193,8 +265,16 @@ ipnode_icmp_error(struct ipnode *n, const struct ipv4_pkt *orig,
 	}
 	pbuf_trim(p, icmp_build_error(p->data, src, n->ip_id++, type, code, mtu,
 				      orig));
-	if (ipnode_output_datagram(n, p) == 0)
+	if (ipnode_output_datagram(n, p) == 0) {
 		n->stats[IPNODE_icmp_errors_sent]++;
+		if (trace_noting(n->trace)) {
+			char to[IPV4_ADDR_STRLEN];
+
+			trace_note(n->trace, "ICMP %s sent to %s",
+				   ipnode_icmp_words(type, code),
+				   ipv4_ntoa(orig->src, to));
+		}
+	}
 }
 
 int

@@ -31,6 +31,7 @@ ipnode_deliver(struct ipnode *n, const struct ipv4_pkt *pkt,
 		}
 	}
 	n->stats[IPNODE_ip_unknown_proto]++;
+	trace_note(n->trace, "no protocol %u here:", pkt->proto);
 	ipnode_icmp_error(n, pkt, link_multicast, ICMP_TYPE_DEST_UNREACH,
 			  ICMP_CODE_PROTO_UNREACH, 0);
 }
@@ -43,8 +44,11 @@ ipnode_reassemble(struct ipnode *n, const struct ipv4_pkt *pkt,
 	struct ipv4_pkt whole;
 	struct pbuf *p;
 
-	if (ip_reass_input(&n->reass, pkt, ipnode_now(n), &p) != 1)
+	if (ip_reass_input(&n->reass, pkt, ipnode_now(n), &p) != 1) {
+		trace_note(n->trace, "fragment kept for reassembly");
 		return;
+	}
+	trace_note(n->trace, "last fragment: datagram reassembled");
 	if (ipv4_parse(p->data, p->len, &whole) == IPV4_ok)
 		ipnode_deliver(n, &whole, link_multicast);
 	pbuf_free(p);
@@ -62,23 +66,22 @@ ipnode_ip_input(struct ipnode *n, struct port *port, const uint8_t *buf,
 	struct ipv4_pkt pkt;
 
 	check = ipv4_parse(buf, len, &pkt);
-	n->stats[ipnode_ip_check_stat[check]]++;
 	if (check != IPV4_ok)
-		return false;
+		return ipnode_drop(n, ipnode_ip_check_stat[check]);
+	n->stats[IPNODE_ip_rx]++;
 	/* 127.0.0.0/8 is a martian on a wire, not on the loopback. */
 	if (port &&
-	    (ipv4_martian_src(pkt.src) || ipnode_is_broadcast(n, pkt.src))) {
-		n->stats[IPNODE_ip_martian_src]++;
-		return false;
-	}
+	    (ipv4_martian_src(pkt.src) || ipnode_is_broadcast(n, pkt.src)))
+		return ipnode_drop(n, IPNODE_ip_martian_src);
 	if (port && !ipnode_addr_find(n, NULL, pkt.dst)) {
 		if (n->forward)
 			return n->forward(n, port, &pkt, link_multicast);
-		if (!ipnode_is_broadcast(n, pkt.dst)) {
-			n->stats[IPNODE_ip_not_for_us]++;
-			return false;
-		}
+		if (!ipnode_is_broadcast(n, pkt.dst))
+			return ipnode_drop(n, IPNODE_ip_not_for_us);
 	}
+	/* A router says so; on a host it goes without saying. */
+	if (n->forward)
+		trace_note(n->trace, "for this router:");
 	if (ipv4_is_fragment(&pkt))
 		ipnode_reassemble(n, &pkt, link_multicast);
 	else
@@ -97,24 +100,18 @@ ipnode_ether_input(struct ipnode *n, struct port *port, const uint8_t *frame,
 	case ETHER_OK:
 		break;
 	case ETHER_TRUNCATED:
-		n->stats[IPNODE_eth_truncated]++;
-		return false;
+		return ipnode_drop(n, IPNODE_eth_truncated);
 	default:
-		n->stats[IPNODE_eth_length_field]++;
-		return false;
+		return ipnode_drop(n, IPNODE_eth_length_field);
 	}
-	if (eth.vlan || eth.type == ETHERTYPE_VLAN) {
-		n->stats[IPNODE_eth_vlan_tagged]++;
-		return false;
-	}
+	if (eth.vlan || eth.type == ETHERTYPE_VLAN)
+		return ipnode_drop(n, IPNODE_eth_vlan_tagged);
 	link_multicast = ether_is_multicast(eth.dst);
 	/* The node joins no multicast group: of group addresses, only the
 	 * broadcast is for it. */
 	if (link_multicast ? !ether_is_broadcast(eth.dst)
-			   : memcmp(eth.dst, port->mac, ETHER_ADDR_LEN) != 0) {
-		n->stats[IPNODE_eth_other_host]++;
-		return false;
-	}
+			   : memcmp(eth.dst, port->mac, ETHER_ADDR_LEN) != 0)
+		return ipnode_drop(n, IPNODE_eth_other_host);
 	switch (eth.type) {
 	case ETHERTYPE_ARP:
 		arp_cache_input(&n->arp, port, eth.payload, eth.payload_len,
@@ -124,8 +121,7 @@ ipnode_ether_input(struct ipnode *n, struct port *port, const uint8_t *frame,
 		return ipnode_ip_input(n, port, eth.payload, eth.payload_len,
 				       link_multicast);
 	default:
-		n->stats[IPNODE_eth_unknown_type]++;
-		return false;
+		return ipnode_drop(n, IPNODE_eth_unknown_type);
 	}
 }
 

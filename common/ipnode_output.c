@@ -56,6 +56,16 @@ ipnode_hop_send(struct ipnode_hop *hop, struct pbuf *p)
 		ipnode_ether_output(n, hop->port, ether_broadcast, p);
 		return 0;
 	}
+	/* A packet that is to wait for ARP carries its row along. */
+	if (!arp_cache_known(&n->arp, hop->port, hop->nexthop)) {
+		if (trace_noting(n->trace)) {
+			char ip[IPV4_ADDR_STRLEN];
+
+			trace_note(n->trace, "next hop %s: waiting for ARP",
+				   ipv4_ntoa(hop->nexthop, ip));
+		}
+		p->trace_row = trace_hold(n->trace, hop->port, p->data, p->len);
+	}
 	if (arp_cache_output(&n->arp, hop->port, hop->nexthop, p,
 			     ipnode_now(n)) < 0) {
 		n->stats[IPNODE_tx_failed]++;
@@ -128,19 +138,34 @@ ipnode_loopback(struct ipnode *n, struct pbuf *p)
 	return 0;
 }
 
-int
-ipnode_output_datagram(struct ipnode *n, struct pbuf *p)
+/* Words for a datagram the node sends: its protocol says who sent it. */
+static void
+ipnode_trace_origin(struct ipnode *n, const struct pbuf *p)
+{
+	char dst[IPV4_ADDR_STRLEN];
+	struct ipv4_pkt pkt;
+
+	if (ipv4_parse(p->data, p->len, &pkt) != IPV4_ok)
+		return;
+	for (int i = 0; i < n->nprotos; i++) {
+		if (n->protos[i]->num == pkt.proto &&
+		    n->protos[i]->describe_tx) {
+			n->protos[i]->describe_tx(n, &pkt);
+			return;
+		}
+	}
+	trace_note(n->trace, "sent: IPv4 protocol %u to %s", pkt.proto,
+		   ipv4_ntoa(pkt.dst, dst));
+}
+
+/* Routes the node's own datagram p to the loopback or a next hop. */
+static int
+ipnode_route_datagram(struct ipnode *n, struct pbuf *p)
 {
 	const struct ipv4_hdr *ip = (const struct ipv4_hdr *)p->data;
-	uint32_t dst;
+	uint32_t dst = ntohl(ip->dst);
 	const struct route *r;
 
-	if (p->len < IPV4_HDR_LEN) {
-		pbuf_free(p);
-		errno = EINVAL;
-		return -1;
-	}
-	dst = ntohl(ip->dst);
 	n->stats[IPNODE_ip_tx]++;
 	if (ipnode_is_self(n, dst))
 		return ipnode_loopback(n, p);
@@ -155,6 +180,26 @@ ipnode_output_datagram(struct ipnode *n, struct pbuf *p)
 		       0
 		   ? -1
 		   : 0;
+}
+
+int
+ipnode_output_datagram(struct ipnode *n, struct pbuf *p)
+{
+	struct trace_ctx saved;
+	int rc;
+
+	if (p->len < IPV4_HDR_LEN) {
+		pbuf_free(p);
+		errno = EINVAL;
+		return -1;
+	}
+	/* Whatever the node was handling, this frame has a row of its own. */
+	saved = trace_origin_begin(n->trace);
+	if (trace_noting(n->trace))
+		ipnode_trace_origin(n, p);
+	rc = ipnode_route_datagram(n, p);
+	trace_restore(n->trace, saved);
+	return rc;
 }
 
 /* p with room for an IPv4 header in front: itself, or a copy. */

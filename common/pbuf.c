@@ -15,6 +15,7 @@ pbuf_alloc(size_t headroom, size_t len)
 	if (!p)
 		return NULL;
 	p->next = NULL;
+	p->trace_row = 0;
 	p->size = headroom + len;
 	p->data = p->buf + headroom;
 	p->len = len;

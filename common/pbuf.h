@@ -24,7 +24,9 @@ struct pbuf {
 	struct pbuf *next; /* in a pbuf_queue */
 	uint8_t *data;	   /* the packet: len bytes inside buf */
 	size_t len;
-	size_t size; /* bytes of buf */
+	uint64_t trace_row; /* while it waits: the id of its row in the
+			       trace (trace.h), 0 when none was kept */
+	size_t size;	    /* bytes of buf */
 	uint8_t buf[];
 };
 

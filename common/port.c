@@ -4,38 +4,58 @@
 #include <string.h>
 
 #include "capture.h"
+#include "trace.h"
 
 int
 port_send(struct port *port, const uint8_t *frame, size_t len)
 {
-	if (!port->up || len > port_frame_max(port) ||
-	    port->ops->send(port, frame, len) < 0) {
+	const char *why = NULL;
+
+	if (!port->up)
+		why = "the port is down";
+	else if (len > port_frame_max(port))
+		why = "longer than the MTU";
+	else if (port->ops->send(port, frame, len) < 0)
+		why = "the port refused it";
+	if (why) {
 		port->cnt.tx_dropped++;
+		trace_note(port->trace, "not sent by %s: %s", port->name, why);
 		return -1;
 	}
 	port->cnt.tx_packets++;
 	port->cnt.tx_bytes += len;
 	if (port->capture)
 		capture_write(port, frame, len);
+	if (port->trace)
+		trace_tx(port->trace, port, frame, len);
 	return 0;
 }
 
 void
 port_deliver(struct port *port, const uint8_t *frame, size_t len)
 {
+	struct trace_ctx saved;
+	bool kept = false;
+
 	port->cnt.rx_packets++;
 	port->cnt.rx_bytes += len;
 	if (port->capture)
 		capture_write(port, frame, len);
+	saved = trace_rx_begin(port->trace, port, frame, len);
 	if (!port->up) {
 		port->cnt.rx_port_down++;
 		port->cnt.rx_dropped++;
+		trace_drop(port->trace, "the port is down");
 	} else if (len > port_frame_max(port)) {
 		port->cnt.rx_oversize++;
 		port->cnt.rx_dropped++;
+		trace_drop(port->trace, "longer than the port's MTU allows");
 	} else if (!port->rx(port, frame, len, port->rx_arg)) {
 		port->cnt.rx_dropped++;
+	} else {
+		kept = true;
 	}
+	trace_rx_end(port->trace, saved, kept);
 }
 
 void
@@ -74,6 +94,7 @@ port_set_add(struct port_set *set, struct port *port)
 	if (set->n == PORT_SET_MAX || port_set_find(set, port->name))
 		return -1;
 	port->index = set->n;
+	port->trace = set->trace;
 	set->port[set->n++] = port;
 	return 0;
 }

@@ -35,6 +35,8 @@ struct port_counters {
 };
 
 struct port;
+struct capture;
+struct trace;
 
 /*
  * Called for each received frame that the port accepted; the frame is
@@ -62,7 +64,8 @@ struct port {
 	const struct port_ops *ops;
 	port_rx_fn rx;
 	void *rx_arg;
-	FILE *capture; /* pcap file while `capture start` runs */
+	struct capture *capture; /* while `capture start` runs */
+	struct trace *trace;	 /* the owner's trace recorder, or NULL */
 };
 
 /*
@@ -85,10 +88,14 @@ json_t *port_json(const struct port *port);
 struct port_set {
 	struct port *port[PORT_SET_MAX];
 	int n;
+	/* The daemon's trace recorder (NULL: none), which every port of the
+	 * set and the code over them report to; set before ports are
+	 * added. */
+	struct trace *trace;
 };
 
-/* Adds port (setting its index); -1 when the set is full or has a port of
- * that name. */
+/* Adds port (setting its index and its trace recorder, the set's); -1
+ * when the set is full or has a port of that name. */
 int port_set_add(struct port_set *set, struct port *port);
 /* The port called name, or NULL. */
 struct port *port_set_find(const struct port_set *set, const char *name);

@@ -430,6 +430,8 @@ void tcp_send_ack(struct tcp_conn *c);
 void tcp_send_ctl(struct tcp_conn *c, uint8_t flags, uint32_t seq);
 /* A RST answering seg, which found no connection (RFC 9293 3.10.7.1). */
 void tcp_send_reset(struct tcp_stack *st, const struct tcp_seg *seg);
+/* Notes, for a trace, the connection a segment being sent is from. */
+void tcp_describe_tx(struct ipnode *n, const struct ipv4_pkt *pkt);
 /*
  * Probes a window that keeps waiting data back: sends what it takes, small
  * as it is, or, when it is shut, a segment the peer must answer. True

@@ -266,6 +266,8 @@ tcp_set_state(struct tcp_conn *c, enum tcp_event event)
 	if (event == TCP_EV_reset &&
 	    (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT))
 		c->stack->stats[STAT_estab_resets]++;
+	/* After "delivered to TCP A:P (STATE" when a segment caused it. */
+	trace_append(c->stack->node->trace, " -> %s", tcp_state_names[next]);
 	c->state = (enum tcp_state)next;
 }
 

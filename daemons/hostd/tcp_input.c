@@ -20,6 +20,14 @@ static const enum tcp_stat tcp_check_stat[TCP_CHECK_COUNT] = {
     [TCP_bad_options] = STAT_bad_options,
 };
 
+/* The failed checks in words, for traces. */
+static const char *const tcp_check_words[TCP_CHECK_COUNT] = {
+    [TCP_truncated] = "truncated TCP header",
+    [TCP_bad_offset] = "bad TCP data offset",
+    [TCP_bad_checksum] = "bad checksum",
+    [TCP_bad_options] = "bad TCP options",
+};
+
 static struct tcp_stack *
 tcp_stack_of(struct ipnode *n)
 {
@@ -650,19 +658,31 @@ tcp_input(struct ipnode *n, const struct ipv4_pkt *pkt, bool link_multicast)
 	st->stats[tcp_check_stat[check]]++;
 	if (check != TCP_ok) {
 		st->stats[STAT_in_errs]++;
+		trace_drop(n->trace, tcp_check_words[check]);
 		return;
 	}
 	/* TCP is between two hosts only (RFC 1122 4.2.3.10). */
 	if (link_multicast || ipnode_is_broadcast(n, seg.dst) ||
 	    ipv4_is_multicast(seg.dst)) {
 		st->stats[STAT_in_errs]++;
+		trace_drop(n->trace, "TCP to a broadcast or multicast address");
 		return;
 	}
 	c = tcp_lookup(st, seg.dst, seg.dport, seg.src, seg.sport);
 	if (!c || c->state == TCP_CLOSED) {
 		st->stats[STAT_no_socket]++;
+		trace_note(n->trace, "no TCP socket for port %u: reset",
+			   seg.dport);
 		tcp_send_reset(st, &seg);
 		return;
+	}
+	/* The transitions it causes are appended (tcp_set_state). */
+	if (trace_noting(n->trace)) {
+		char addr[IPV4_ADDR_STRLEN];
+
+		trace_note(n->trace, "delivered to TCP %s:%u (%s",
+			   ipv4_ntoa(seg.dst, addr), seg.dport,
+			   tcp_state_names[c->state]);
 	}
 	switch (c->state) {
 	case TCP_LISTEN:
@@ -675,6 +695,10 @@ tcp_input(struct ipnode *n, const struct ipv4_pkt *pkt, bool link_multicast)
 		tcp_sync_input(c, &seg);
 		break;
 	}
+	if (seg.len)
+		trace_append(n->trace, "), %zu bytes", seg.len);
+	else
+		trace_append(n->trace, ")");
 }
 
 /* Go back to snd_una and send everything again in segments that fit the
@@ -738,4 +762,5 @@ const struct ipnode_proto tcp_proto = {
     .num = IPV4_PROTO_TCP,
     .input = tcp_input,
     .error = tcp_icmp_error,
+    .describe_tx = tcp_describe_tx,
 };

@@ -10,6 +10,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "host.h"
+
 static uint32_t
 tcp_ts_now(const struct tcp_stack *st)
 {
@@ -458,4 +460,23 @@ tcp_send_reset(struct tcp_stack *st, const struct tcp_seg *seg)
 	st->stats[STAT_out_rsts]++;
 	st->stats[STAT_out_segs]++;
 	ipnode_output(st->node, p, &out);
+}
+
+void
+tcp_describe_tx(struct ipnode *n, const struct ipv4_pkt *pkt)
+{
+	const struct tcp_hdr *h = (const struct tcp_hdr *)pkt->payload;
+	struct tcp_stack *st = &((struct host *)n)->tcp;
+	char src[IPV4_ADDR_STRLEN], dst[IPV4_ADDR_STRLEN];
+	const struct tcp_conn *c;
+	uint16_t sport, dport;
+
+	if (pkt->payload_len < TCP_HDR_LEN)
+		return;
+	sport = ntohs(h->sport);
+	dport = ntohs(h->dport);
+	c = tcp_lookup(st, pkt->src, sport, pkt->dst, dport);
+	trace_note(n->trace, "sent by TCP %s:%u -> %s:%u (%s)",
+		   ipv4_ntoa(pkt->src, src), sport, ipv4_ntoa(pkt->dst, dst),
+		   dport, c ? tcp_state_names[c->state] : "no connection");
 }

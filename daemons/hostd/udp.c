@@ -25,28 +25,40 @@ udp_input(struct ipnode *n, const struct ipv4_pkt *pkt, bool link_multicast)
 	h->stats[STAT_udp_rx]++;
 	if (pkt->payload_len < UDP_HDR_LEN) {
 		h->stats[STAT_udp_truncated]++;
+		trace_drop(n->trace, "truncated UDP header");
 		return;
 	}
 	len = ntohs(u->len);
 	if (len < UDP_HDR_LEN || len > pkt->payload_len) {
 		h->stats[STAT_udp_bad_length]++;
+		trace_drop(n->trace, "bad UDP length");
 		return;
 	}
 	if (u->check &&
 	    udp_checksum(pkt->src, pkt->dst, pkt->payload, len) != 0) {
 		h->stats[STAT_udp_bad_checksum]++;
+		trace_drop(n->trace, "bad checksum");
 		return;
 	}
 	s = sock_lookup(&n->socks, IPV4_PROTO_UDP, pkt->dst, ntohs(u->dport),
 			pkt->src, ntohs(u->sport));
 	if (!s) {
 		h->stats[STAT_udp_no_port]++;
+		trace_note(n->trace,
+			   "no UDP socket on port %u:", ntohs(u->dport));
 		ipnode_icmp_error(n, pkt, link_multicast,
 				  ICMP_TYPE_DEST_UNREACH,
 				  ICMP_CODE_PORT_UNREACH, 0);
 		return;
 	}
 	h->stats[STAT_udp_delivered]++;
+	if (trace_noting(n->trace)) {
+		char addr[IPV4_ADDR_STRLEN];
+
+		trace_note(n->trace, "delivered to UDP %s:%u, %zu bytes",
+			   ipv4_ntoa(pkt->dst, addr), ntohs(u->dport),
+			   len - UDP_HDR_LEN);
+	}
 	d.sport = ntohs(u->sport);
 	d.data = pkt->payload + UDP_HDR_LEN;
 	d.len = len - UDP_HDR_LEN;
@@ -73,10 +85,25 @@ udp_error(struct ipnode *n, const struct sock_error *e)
 	return 0;
 }
 
+/* Who sends a UDP datagram, for a trace. */
+static void
+udp_describe_tx(struct ipnode *n, const struct ipv4_pkt *pkt)
+{
+	const struct udp_hdr *u = (const struct udp_hdr *)pkt->payload;
+	char src[IPV4_ADDR_STRLEN], dst[IPV4_ADDR_STRLEN];
+
+	if (pkt->payload_len < UDP_HDR_LEN)
+		return;
+	trace_note(n->trace, "sent by UDP %s:%u -> %s:%u",
+		   ipv4_ntoa(pkt->src, src), ntohs(u->sport),
+		   ipv4_ntoa(pkt->dst, dst), ntohs(u->dport));
+}
+
 const struct ipnode_proto udp_proto = {
     .num = IPV4_PROTO_UDP,
     .input = udp_input,
     .error = udp_error,
+    .describe_tx = udp_describe_tx,
 };
 
 int

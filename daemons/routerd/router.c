@@ -11,6 +11,7 @@ static void
 router_udp_input(struct ipnode *n, const struct ipv4_pkt *pkt,
 		 bool link_multicast)
 {
+	trace_note(n->trace, "no UDP service:");
 	ipnode_icmp_error(n, pkt, link_multicast, ICMP_TYPE_DEST_UNREACH,
 			  ICMP_CODE_PORT_UNREACH, 0);
 }
@@ -23,6 +24,7 @@ router_tcp_input(struct ipnode *n, const struct ipv4_pkt *pkt,
 	(void)pkt;
 	(void)link_multicast;
 	((struct router *)n)->stats[STAT_local_tcp_dropped]++;
+	trace_drop(n->trace, "no TCP service on a router");
 }
 
 static const struct ipnode_proto router_udp = {

@@ -22,6 +22,7 @@ cmd_show_stats(struct ctl_req *req, int argc, char **argv, void *arg)
 	port_set_stats_json(&rd->d.ports, obj);
 	ipnode_stats_json(&rd->r.node, obj);
 	stats_json_add(obj, rd->r.stats, router_stat_names, ROUTER_STAT_COUNT);
+	trace_stats_json(&rd->d.trace, obj);
 	ctl_reply(req, obj);
 	return CTL_DONE;
 }

@@ -8,12 +8,22 @@
 const char *const switch_stat_names[SWITCH_STAT_COUNT] = {
     SWITCH_COUNTERS(STATS_NAME)};
 
+/* The drops in words, for traces. */
+static const char *const switch_drop_words[SWITCH_STAT_COUNT] = {
+    [STAT_truncated] = "truncated frame",
+    [STAT_invalid_source_mac] = "the source is a group or zero MAC",
+    [STAT_link_local] = "802.1D link-local frame: bridges never relay it",
+    [STAT_same_port] = "destination is on the port it came from",
+    [STAT_out_port_down] = "the destination's port is down",
+};
+
 int
 switch_init(struct switch_state *sw, struct port_set *ports,
 	    size_t mac_capacity, double aging)
 {
 	memset(sw, 0, sizeof(*sw));
 	sw->ports = ports;
+	sw->trace = ports->trace;
 	return mactable_init(&sw->macs, mac_capacity, aging);
 }
 
@@ -29,20 +39,23 @@ switch_learn(struct switch_state *sw, struct port *in, const uint8_t *src,
 {
 	char mac[ETHER_ADDR_STRLEN];
 
+	ether_ntoa_buf(src, mac);
 	switch (mactable_learn(&sw->macs, src, vlan, in->index, now)) {
 	case MACTABLE_NEW:
 		sw->stats[STAT_mac_learned]++;
+		trace_note(sw->trace, "learned %s on %s", mac, in->name);
 		break;
 	case MACTABLE_REFRESHED:
 		sw->stats[STAT_mac_refreshed]++;
 		break;
 	case MACTABLE_MOVED:
 		sw->stats[STAT_station_moves]++;
-		log_info("switch_learn: station %s moved to %s",
-			 ether_ntoa_buf(src, mac), in->name);
+		log_info("switch_learn: station %s moved to %s", mac, in->name);
+		trace_note(sw->trace, "station %s moved to %s", mac, in->name);
 		break;
 	case MACTABLE_FULL:
 		sw->stats[STAT_mac_table_full]++;
+		trace_note(sw->trace, "MAC table full: %s not learned", mac);
 		break;
 	}
 }
@@ -57,6 +70,21 @@ switch_flood(struct switch_state *sw, struct port *in, const uint8_t *frame,
 		if (out != in && out->up)
 			port_send(out, frame, len);
 	}
+}
+
+/* Why a frame is flooded, in words. */
+static void
+switch_trace_flood(struct switch_state *sw, const uint8_t *dst)
+{
+	char mac[ETHER_ADDR_STRLEN];
+
+	if (ether_is_broadcast(dst))
+		trace_note(sw->trace, "flooded: broadcast");
+	else if (ether_is_multicast(dst))
+		trace_note(sw->trace, "flooded: multicast");
+	else
+		trace_note(sw->trace, "flooded: %s not in the MAC table",
+			   ether_ntoa_buf(dst, mac));
 }
 
 /*
@@ -83,6 +111,8 @@ switch_process(struct switch_state *sw, struct port *in, const uint8_t *frame,
 		  ? -1
 		  : mactable_lookup(&sw->macs, eth.dst, eth.vlan, now);
 	if (out < 0) {
+		if (trace_noting(sw->trace))
+			switch_trace_flood(sw, eth.dst);
 		switch_flood(sw, in, frame, len);
 		return STAT_flooded;
 	}
@@ -90,6 +120,8 @@ switch_process(struct switch_state *sw, struct port *in, const uint8_t *frame,
 		return STAT_same_port;
 	if (!sw->ports->port[out]->up)
 		return STAT_out_port_down;
+	trace_note(sw->trace, "forwarded to %s by the MAC table",
+		   sw->ports->port[out]->name);
 	port_send(sw->ports->port[out], frame, len);
 	return STAT_forwarded;
 }
@@ -101,6 +133,8 @@ switch_input(struct switch_state *sw, struct port *in, const uint8_t *frame,
 	enum switch_stat fate = switch_process(sw, in, frame, len, now);
 
 	sw->stats[fate]++;
+	if (switch_drop_words[fate])
+		trace_drop(sw->trace, switch_drop_words[fate]);
 	return fate == STAT_forwarded || fate == STAT_flooded;
 }
 

@@ -7,6 +7,7 @@
 #include "mactable.h"
 #include "port.h"
 #include "stats.h"
+#include "trace.h"
 
 /* Every frame the ports accept is either forwarded, flooded, or dropped
  * under exactly one named reason (the ports count what they refuse). */
@@ -33,9 +34,11 @@ struct switch_state {
 	struct port_set *ports; /* the daemon's; a port's index is its place */
 	struct mactable macs;
 	uint64_t stats[SWITCH_STAT_COUNT];
+	struct trace *trace; /* the ports' recorder, or NULL */
 };
 
-/* A bridge between the ports of ports (which may grow later). */
+/* A bridge between the ports of ports (which may grow later), reporting
+ * to their trace recorder. */
 int switch_init(struct switch_state *sw, struct port_set *ports,
 		size_t mac_capacity, double aging);
 void switch_destroy(struct switch_state *sw);

@@ -23,6 +23,7 @@ cmd_show_stats(struct ctl_req *req, int argc, char **argv, void *arg)
 	json_object_set_new(obj, "mac_capacity",
 			    json_integer((json_int_t)sd->sw.macs.capacity));
 	json_object_set_new(obj, "aging", json_real(sd->sw.macs.aging));
+	trace_stats_json(&sd->d.trace, obj);
 	ctl_reply(req, obj);
 	return CTL_DONE;
 }

@@ -479,6 +479,22 @@ def gen_router_input():
     seed(t, "seed-repaired",
          hello + from_ha(ipv4(HA, "10.0.1.1", 1, b"\x08\x00\x00\x00" +
                               bytes(40), total=3, good=False), 0x0E))
+    # Fifteen seconds toggle tracing: every frame, then filtered; a
+    # datagram that waits for ARP, one forwarded, TTL expired, a ping.
+    seed(t, "seed-traced",
+         on0(b"", 0xF0) + hello +
+         from_ha(ipv4(HA, HB, 1, echo(1, 1))) +
+         on1(eth(R_MAC1, HB_MAC, 0x0806, arp(2, HB_MAC, HB, R_MAC1,
+                                              "10.0.2.1"))) +
+         from_ha(ipv4(HA, HB, 1, echo(1, 2))) +
+         from_ha(ipv4(HA, HB, 1, echo(1, 3), ttl=1)) +
+         from_ha(ping_r) + on1(b"", 0xF0) + on1(b"", 0xF0) +
+         from_ha(ipv4(HA, "10.3.1.1", 1, echo(1, 4))) +
+         on0(eth(R_MAC0, HA_MAC, 0x86DD, bytes(40))))
+    seed(t, "seed-traced-never-sent",
+         on0(b"", 0xF0) + hello +
+         from_ha(ipv4(HA, "10.0.2.99", 1, echo(1, 1)), 0x10) +
+         on0(b"", 0x10) * 4)
 
 
 # Addresses of the hostd input target (see fuzz_host_input.c).
@@ -629,6 +645,20 @@ def gen_host_input():
          hello + from_p(ipv4(P, H, 6, tcp(P, H, 40001, 80, 1, 0, SYN,
                                           good=False), total=7,
                              good=False), 0x0E))
+    # Fifteen seconds toggle tracing: TCP to the listener and to a closed
+    # port, UDP to a socket and to none, a ping, a stranger's frame.
+    seed(t, "seed-traced",
+         on0(b"", 0xF0) + hello +
+         from_p(ipv4(P, H, 6, tcp(P, H, 40002, 80, 1, 0, SYN))) +
+         from_p(ipv4(P, H, 6, tcp(P, H, 40003, 81, 1, 0, SYN))) +
+         from_p(ipv4(P, H, 17, udp(P, H, 1000, 7, b"hi"))) +
+         from_p(ipv4(P, H, 17, udp(P, H, 1000, 9, b"hi"))) +
+         from_p(ipv4(P, H, 1, echo(1, 1))) +
+         on0(eth(mac("02:00:00:00:00:99"), P_MAC, 0x0800,
+                 ipv4(P, H, 1, echo(1, 2)))) +
+         from_p(ipv4(P, "10.9.9.9", 17, udp(P, "10.9.9.9", 1, 2, b"x"))) +
+         record(0xF1, b"") + record(0xF1, b"") +
+         from_p(ipv4(P, H, 1, echo(1, 3))))
 
 
 
@@ -1083,6 +1113,12 @@ def gen_switch_input():
          frame(2, st[0], st[2]))
     seed(t, "seed-link-down-up", learn + link(1) + frame(0, st[1], st[0]) +
          frame(1, BCAST, st[1]) + link(1) + frame(0, st[1], st[0]))
+    # Bit 7 of the port byte toggles tracing, bit 6 with a filter.
+    seed(t, "seed-traced",
+         frame(0x80, BCAST, st[0]) + frame(1, BCAST, st[1]) +
+         frame(0, st[1], st[0]) + frame(0, st[5], st[0]) +
+         frame(0, st[0], st[3]) + frame(0, mac("01:80:c2:00:00:00"), st[0]) +
+         frame(0x80 | 0x40 | 1, st[0], st[1]) + frame(0x80, st[1], st[0]))
     seed(t, "seed-truncated-oversize", record(0, st[1] + st[0][:3]) +
          record(0, eth(st[1], st[0], 0x0800, bytes(1600))) +
          record(0, st[1] + st[0] + b"\x81\x00"))
@@ -1098,6 +1134,15 @@ COMMON_CMDS = [
     ("capture", "capture start\ncapture stop"),
     ("capture-port", "capture start {port}\ncapture stop"),
     ("capture-bad", "capture start nope\ncapture start a b\ncapture stop x"),
+    ("capture-filter", "capture start icmp\ncapture stop\n"
+     "capture start {port} tcp port 80 or arp\ncapture stop"),
+    ("capture-bad-filter", "capture start {port} tcp port\n"
+     "capture start ether host zz\ncapture start icmp and"),
+    ("trace", "trace start\nshow trace\ntrace stop\nshow trace\nshow stats"),
+    ("trace-filter", "trace start tcp port 80\ntrace start 'icmp'\n"
+     "trace start arp or (ip and not udp)\nshow trace\ntrace stop"),
+    ("trace-bad-filter", "trace start tcp port\ntrace start ((\n"
+     "trace stop now\nshow trace all"),
     ("unknown", "frobnicate\nshow\nshow nothing"),
     ("empty", "\n \n\t\n"),
     ("nul", b"show ports\x00\n"),

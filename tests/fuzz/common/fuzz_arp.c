@@ -19,10 +19,12 @@ fz_send_frame(void *arg, struct port *port, const uint8_t *frame, size_t len)
 }
 
 static void
-fz_xmit(void *arg, struct port *port, const uint8_t *mac, struct pbuf *pkt)
+fz_xmit(void *arg, struct port *port, uint32_t ip, const uint8_t *mac,
+	struct pbuf *pkt)
 {
 	(void)arg;
 	(void)port;
+	(void)ip;
 	if (mac[0] & 1)
 		__builtin_trap(); /* learned a group address */
 	pbuf_free(pkt);
@@ -68,9 +70,26 @@ fz_schedule(void *arg, double when)
 	(void)when;
 }
 
+static void
+fz_discard(void *arg, struct port *port, const struct pbuf *pkt,
+	   const char *why)
+{
+	(void)arg;
+	(void)port;
+	(void)pkt;
+	if (!why)
+		__builtin_trap();
+}
+
 static const struct arp_ops fz_ops = {
-    fz_send_frame, fz_xmit,   fz_unreachable, fz_is_local,
-    fz_on_link,	   fz_source, fz_schedule,
+    .send_frame = fz_send_frame,
+    .xmit = fz_xmit,
+    .unreachable = fz_unreachable,
+    .is_local = fz_is_local,
+    .on_link = fz_on_link,
+    .source_addr = fz_source,
+    .schedule = fz_schedule,
+    .discard = fz_discard,
 };
 
 int

@@ -11,7 +11,8 @@
  * and the bytes. The control byte's bit 0 is the port the frame comes in
  * on, bits 1-3 the repairs made to it (fuzz_pkt.h: lengths and checksums),
  * bits 4-7 the seconds that pass after it, so that ARP, reassembly and
- * TCP's timers run out.
+ * TCP's timers run out. Fifteen seconds also toggle tracing before the
+ * frame is handed in: on (filtered when it comes in on port 1), or off.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "host.h"
 #include "mem_port.h"
 #include "tcp.h"
+#include "trace.h"
 #include "udp.h"
 
 static uint8_t frame[PORT_FRAME_MAX];
@@ -57,8 +59,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sock any = {.ops = &fuzz_ops}, conn = {.ops = &fuzz_ops};
 	struct mem_port *mp[2];
 	struct tcp_conn *listener;
+	struct trace tr;
 	char err[128];
 
+	trace_init(&tr, "hB", FUZZ_TRACE_ROWS);
+	ports.trace = &tr;
 	if (host_init(&h, NULL, &ports) < 0)
 		return 0;
 	mp[0] = mem_port_new("eth0", 1);
@@ -90,6 +95,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			len = sizeof(frame);
 		memcpy(frame, data, len);
 		fuzz_fix_frame(frame, len, (ctl >> 1) & FUZZ_FIX_ALL);
+		if (ctl >> 4 == 15)
+			fuzz_trace_toggle(&tr, ctl & 1);
 		port_deliver(&in->port, frame, len);
 		ipnode_loopback_run(&h.node);
 		ipnode_loopback_run(&h.node);
@@ -111,6 +118,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	udp_close(&h, &conn);
 	udp_close(&h, &any);
 	host_destroy(&h);
+	json_decref(trace_json(&tr));
+	trace_destroy(&tr);
 	mem_port_free(mp[0]);
 	mem_port_free(mp[1]);
 	return 0;

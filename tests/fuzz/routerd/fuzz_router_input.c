@@ -9,7 +9,8 @@
  * and the bytes. The control byte's bit 0 is the port the frame comes in
  * on, bits 1-3 the repairs made to it (fuzz_pkt.h: lengths and checksums),
  * bits 4-7 the seconds that pass after it, so that ARP and reassembly
- * time out.
+ * time out. Fifteen seconds also toggle tracing before the frame is
+ * handed in: on (filtered when it comes in on port 1), or off.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "fuzz_pkt.h"
 #include "mem_port.h"
 #include "router.h"
+#include "trace.h"
 
 static uint8_t frame[PORT_FRAME_MAX];
 
@@ -33,8 +35,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct port_set ports = {0};
 	struct mem_port *mp[2];
 	struct router r;
+	struct trace tr;
 	char err[128];
 
+	trace_init(&tr, "r1", FUZZ_TRACE_ROWS);
+	ports.trace = &tr;
 	if (router_init(&r, NULL, &ports) < 0)
 		return 0;
 	mp[0] = mem_port_new("eth0", 1);
@@ -64,6 +69,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			len = sizeof(frame);
 		memcpy(frame, data, len);
 		fuzz_fix_frame(frame, len, (ctl >> 1) & FUZZ_FIX_ALL);
+		if (ctl >> 4 == 15)
+			fuzz_trace_toggle(&tr, ctl & 1);
 		port_deliver(&in->port, frame, len);
 		/* What the router sent itself, and its answers. */
 		ipnode_loopback_run(&r.node);
@@ -80,6 +87,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mem_port_clear(mp[1]);
 	}
 	router_destroy(&r);
+	json_decref(trace_json(&tr));
+	trace_destroy(&tr);
 	mem_port_free(mp[0]);
 	mem_port_free(mp[1]);
 	return 0;

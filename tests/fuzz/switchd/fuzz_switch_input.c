@@ -1,15 +1,19 @@
 /*
  * Fuzz target: switchd's receive path. The input is a sequence of frames,
  * each a port byte, a 2-byte length and the bytes, fed to a three-port
- * bridge with a small MAC table, with time moving on between frames.
+ * bridge with a small MAC table, with time moving on between frames. The
+ * port byte's bit 7 toggles tracing before the frame is handed in: on
+ * (filtered when bit 6 is set too), or off.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "fuzz_pkt.h"
 #include "log.h"
 #include "mem_port.h"
 #include "switch.h"
+#include "trace.h"
 
 #define NPORTS 3
 
@@ -27,9 +31,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct port_set ports = {0};
 	struct switch_state sw;
 	struct mem_port *mp[NPORTS];
+	struct trace tr;
 
 	log_set_level(LOG_LVL_WARN); /* not a line per link event */
 	now = 0;
+	trace_init(&tr, "sw1", FUZZ_TRACE_ROWS);
+	ports.trace = &tr;
 	if (switch_init(&sw, &ports, 16, 5) < 0)
 		return 0;
 	for (int i = 0; i < NPORTS; i++) {
@@ -42,8 +49,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		port_set_add(&ports, &mp[i]->port);
 	}
 	while (size >= 3) {
-		int in = data[0] % (NPORTS + 1);
+		int in = data[0] % (NPORTS + 1); /* 64 and 128 are multiples */
 		size_t len = (size_t)(data[1] << 8 | data[2]);
+
+		if (data[0] & 0x80)
+			fuzz_trace_toggle(&tr, data[0] & 0x40);
 
 		data += 3;
 		size -= 3;
@@ -66,6 +76,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		switch_age(&sw, now);
 	}
 	switch_destroy(&sw);
+	json_decref(trace_json(&tr));
+	trace_destroy(&tr);
 	for (int i = 0; i < NPORTS; i++)
 		mem_port_free(mp[i]);
 	return 0;

@@ -25,6 +25,9 @@ struct owner {
 	uint8_t last_pkt[64];
 	uint8_t xmit_mac[6];
 	int unreachable;
+	int discarded;
+	uint8_t discarded_first; /* the first byte of the last discarded */
+	uint32_t xmit_ip;
 	double wake;
 };
 
@@ -36,12 +39,14 @@ own_send_frame(void *arg, struct port *port, const uint8_t *frame, size_t len)
 }
 
 static void
-own_xmit(void *arg, struct port *port, const uint8_t *mac, struct pbuf *pkt)
+own_xmit(void *arg, struct port *port, uint32_t ip, const uint8_t *mac,
+	 struct pbuf *pkt)
 {
 	struct owner *o = arg;
 
 	(void)port;
 	o->xmits++;
+	o->xmit_ip = ip;
 	memcpy(o->xmit_mac, mac, 6);
 	memcpy(o->last_pkt, pkt->data, pkt->len < 64 ? pkt->len : 64);
 	pbuf_free(pkt);
@@ -96,9 +101,27 @@ own_schedule(void *arg, double when)
 	((struct owner *)arg)->wake = when;
 }
 
+static void
+own_discard(void *arg, struct port *port, const struct pbuf *pkt,
+	    const char *why)
+{
+	struct owner *o = arg;
+
+	(void)port;
+	assert_non_null(why);
+	o->discarded++;
+	o->discarded_first = pkt->data[0];
+}
+
 static const struct arp_ops ops = {
-    own_send_frame, own_xmit,	own_unreachable, own_is_local,
-    own_on_link,    own_source, own_schedule,
+    .send_frame = own_send_frame,
+    .xmit = own_xmit,
+    .unreachable = own_unreachable,
+    .is_local = own_is_local,
+    .on_link = own_on_link,
+    .source_addr = own_source,
+    .schedule = own_schedule,
+    .discard = own_discard,
 };
 
 struct fixture {
@@ -187,6 +210,9 @@ test_resolve_and_queue(void **state)
 			    6);
 	assert_int_equal(state_of(f, PEER_IP), ARP_S_incomplete);
 	assert_int_equal(f->c.stats[ARP_STAT_arp_queue_overflow], 2);
+	/* The owner heard of each, the oldest first. */
+	assert_int_equal(f->o.discarded, 2);
+	assert_int_equal(f->o.discarded_first, 1);
 	assert_true(f->o.wake <= 1.0);
 	assert_int_equal(f->o.xmits, 0);
 
@@ -194,6 +220,7 @@ test_resolve_and_queue(void **state)
 	assert_int_equal(state_of(f, PEER_IP), ARP_S_reachable);
 	assert_int_equal(f->o.xmits, 8);
 	assert_memory_equal(f->o.xmit_mac, peer_mac, 6);
+	assert_int_equal(f->o.xmit_ip, PEER_IP);
 	assert_int_equal(f->o.last_pkt[0], 9); /* in order: the last last */
 
 	/* Known now: straight out. */

@@ -13,8 +13,10 @@
 #include <cmocka.h>
 
 #include "checksum.h"
+#include "frame.h"
 #include "mem_port.h"
 #include "router.h"
+#include "trace.h"
 
 #define R_A 0x0a000101 /* 10.0.1.1/24 on a */
 #define R_B 0x0a000201 /* 10.0.2.1/24 on b */
@@ -26,6 +28,7 @@ static const uint8_t mac_hb[6] = {0x02, 0, 0, 0, 0xb, 0x20};
 
 struct fixture {
 	struct router r;
+	struct trace tr; /* off unless a test starts it */
 	struct port_set ports;
 	struct mem_port *a, *b;
 };
@@ -53,6 +56,8 @@ setup(void **state)
 	char err[128];
 
 	memset(&f, 0, sizeof(f));
+	trace_init(&f.tr, "r1", 64);
+	f.ports.trace = &f.tr;
 	assert_int_equal(router_init(&f.r, NULL, &f.ports), 0);
 	f.a = mem_port_new("a", 1);
 	f.b = mem_port_new("b", 2);
@@ -78,6 +83,7 @@ teardown(void **state)
 	struct fixture *f = *state;
 
 	router_destroy(&f->r);
+	trace_destroy(&f->tr);
 	mem_port_free(f->a);
 	mem_port_free(f->b);
 	return 0;
@@ -399,6 +405,168 @@ test_echo_reply_from_each_address(void **state)
 	assert_int_equal(f->r.node.stats[IPNODE_icmp_errors_not_allowed], 1);
 }
 
+/* --- traces ------------------------------------------------------------ */
+
+static void
+trace_on(struct fixture *f, const char *filter)
+{
+	char err[CAPTURE_ERR_MAX];
+
+	assert_int_equal(trace_start(&f->tr, filter, err, sizeof(err)), 0);
+}
+
+/* The first row of the trace whose key is key, or NULL; a new ref. */
+static json_t *
+trace_row_of(struct fixture *f, uint64_t key)
+{
+	json_t *rows = trace_json(&f->tr), *r, *found = NULL;
+	char k[FRAME_KEY_STRLEN];
+	size_t i;
+
+	frame_key_str(key, k);
+	json_array_foreach(rows, i, r)
+	{
+		if (!found &&
+		    !strcmp(json_string_value(json_object_get(r, "key")), k))
+			found = json_incref(r);
+	}
+	json_decref(rows);
+	return found;
+}
+
+static const char *
+field(json_t *row, const char *key)
+{
+	json_t *v = json_object_get(row, key);
+
+	assert_non_null(v);
+	return json_is_null(v) ? NULL : json_string_value(v);
+}
+
+static void
+test_trace_forwarded(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t frame[200];
+	char mac_b[ETHER_ADDR_STRLEN];
+	size_t len = echo_frame(frame, f->a->port.mac, H_B, 64, 56, 0);
+	const struct mem_frame *out;
+	json_t *row;
+
+	know_hosts(f);
+	trace_on(f, "icmp");
+	feed(f->a, frame, len);
+	out = mem_port_frame(f->b, 0);
+	assert_non_null(out);
+	/* The same packet at both sides, one row. */
+	assert_int_equal(frame_key(out->data, out->len), frame_key(frame, len));
+	row = trace_row_of(f, frame_key(frame, len));
+	assert_non_null(row);
+	assert_string_equal(field(row, "in"), "a");
+	assert_string_equal(field(row, "out"), "b");
+	assert_string_equal(field(row, "in_src_mac"), "02:00:00:00:0a:10");
+	assert_string_equal(field(row, "out_src_mac"),
+			    ether_ntoa_buf(f->b->port.mac, mac_b));
+	assert_string_equal(field(row, "out_dst_mac"), "02:00:00:00:0b:20");
+	assert_int_equal(json_integer_value(json_object_get(row, "in_ttl")),
+			 64);
+	assert_int_equal(json_integer_value(json_object_get(row, "out_ttl")),
+			 63);
+	assert_string_equal(field(row, "decision"),
+			    "route 10.0.2.0/24 (connected) via b; next hop "
+			    "10.0.2.20 is 02:00:00:00:0b:20 (ARP); TTL 64 -> "
+			    "63");
+	json_decref(row);
+	assert_int_equal(f->tr.rows, 1); /* the filter kept ARP out */
+}
+
+/* A datagram that waits for ARP: its row is completed when it leaves. */
+static void
+test_trace_completed_after_arp(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t frame[200];
+	size_t len = echo_frame(frame, f->a->port.mac, H_B, 64, 56, 0);
+	json_t *row;
+
+	feed_arp(f->a, ARP_OP_REQUEST, mac_ha, H_A, R_A);
+	trace_on(f, "");
+	feed(f->a, frame, len);
+	row = trace_row_of(f, frame_key(frame, len));
+	assert_non_null(row);
+	assert_null(field(row, "out"));
+	assert_null(field(row, "out_dst_mac"));
+	assert_non_null(strstr(field(row, "decision"),
+			       "next hop 10.0.2.20: waiting for ARP"));
+	json_decref(row);
+
+	f->r.node.clock = 0.5;
+	feed_arp(f->b, ARP_OP_REPLY, mac_hb, H_B, R_B);
+	row = trace_row_of(f, frame_key(frame, len));
+	assert_string_equal(field(row, "out"), "b");
+	assert_string_equal(field(row, "out_dst_mac"), "02:00:00:00:0b:20");
+	assert_int_equal(json_integer_value(json_object_get(row, "out_ttl")),
+			 63);
+	assert_non_null(
+	    strstr(field(row, "decision"),
+		   "next hop 10.0.2.20 is 02:00:00:00:0b:20 (ARP)"));
+	json_decref(row);
+}
+
+/* One that never leaves says why. */
+static void
+test_trace_never_sent(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t frame[200];
+	size_t len = echo_frame(frame, f->a->port.mac, 0x0a000299, 64, 56, 0);
+	json_t *row;
+
+	know_hosts(f);
+	trace_on(f, "");
+	feed(f->a, frame, len);
+	for (int t = 1; t <= 3; t++) {
+		f->r.node.clock = t;
+		arp_cache_expire(&f->r.node.arp, t);
+	}
+	row = trace_row_of(f, frame_key(frame, len));
+	assert_null(field(row, "out"));
+	assert_non_null(strstr(field(row, "decision"),
+			       "never sent: the next hop did not answer ARP: "
+			       "ICMP host unreachable sent to 10.0.1.10"));
+	json_decref(row);
+}
+
+static void
+test_trace_ttl_expired(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t frame[200];
+	size_t len = echo_frame(frame, f->a->port.mac, H_B, 1, 56, 0);
+	json_t *rows, *row;
+
+	know_hosts(f);
+	trace_on(f, "");
+	feed(f->a, frame, len);
+	row = trace_row_of(f, frame_key(frame, len));
+	assert_null(field(row, "out"));
+	assert_string_equal(
+	    field(row, "decision"),
+	    "TTL expired: ICMP time exceeded sent to 10.0.1.10");
+	json_decref(row);
+	/* The error is a row of its own, originated. */
+	rows = trace_json(&f->tr);
+	assert_int_equal(json_array_size(rows), 2);
+	row = json_array_get(rows, 1);
+	assert_null(field(row, "in"));
+	assert_string_equal(field(row, "out"), "a");
+	assert_string_equal(
+	    field(row, "decision"),
+	    "ICMP time exceeded to 10.0.1.10; next hop 10.0.1.10 "
+	    "is 02:00:00:00:0a:10 (ARP)");
+	json_decref(rows);
+}
+
 int
 main(void)
 {
@@ -416,6 +584,14 @@ main(void)
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_echo_reply_from_each_address,
 					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_trace_forwarded, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_trace_completed_after_arp,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_trace_never_sent, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_trace_ttl_expired, setup,
+					    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

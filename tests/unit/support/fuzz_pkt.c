@@ -4,6 +4,7 @@
 #include "checksum.h"
 #include "ether.h"
 #include "ipv4.h"
+#include "trace.h"
 
 static uint16_t
 fuzz_read16(const uint8_t *p)
@@ -93,4 +94,19 @@ fuzz_fix_frame(uint8_t *frame, size_t len, unsigned flags)
 	if (len < ETHER_HDR_LEN || fuzz_read16(frame + 12) != ETHERTYPE_IPV4)
 		return;
 	fuzz_fix_ipv4(frame + ETHER_HDR_LEN, len - ETHER_HDR_LEN, flags);
+}
+
+void
+fuzz_trace_toggle(struct trace *tr, bool filtered)
+{
+	char err[CAPTURE_ERR_MAX];
+
+	if (tr->on) {
+		trace_stop(tr);
+		json_decref(trace_json(tr));
+		return;
+	}
+	if (trace_start(tr, filtered ? FUZZ_TRACE_FILTER : "", err,
+			sizeof(err)) < 0)
+		__builtin_trap(); /* a filter of ours refused */
 }

@@ -7,6 +7,7 @@
 #ifndef HOPLAB_FUZZ_PKT_H
 #define HOPLAB_FUZZ_PKT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,5 +28,17 @@ void fuzz_fix_ipv4(uint8_t *buf, size_t len, unsigned flags);
 
 /* The same for the IPv4 datagram of an Ethernet frame (untagged). */
 void fuzz_fix_frame(uint8_t *frame, size_t len, unsigned flags);
+
+struct trace;
+
+#define FUZZ_TRACE_ROWS 16 /* small, so that the ring overwrites */
+#define FUZZ_TRACE_FILTER "ip or arp"
+
+/*
+ * Turns tracing on (with FUZZ_TRACE_FILTER when filtered, else for every
+ * frame) or off, so that the packet targets run both ways; a recorder
+ * that is stopped shows its rows once, as `show trace` would.
+ */
+void fuzz_trace_toggle(struct trace *tr, bool filtered);
 
 #endif

@@ -11,11 +11,13 @@
 
 #include "mem_port.h"
 #include "switch.h"
+#include "trace.h"
 
 #define NPORTS 3
 
 struct fixture {
 	struct switch_state sw;
+	struct trace tr; /* off unless a test starts it */
 	struct port_set ports;
 	struct mem_port *mp[NPORTS];
 };
@@ -34,7 +36,11 @@ setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	if (!f || switch_init(&f->sw, &f->ports, 8, 300) < 0)
+	if (!f)
+		return -1;
+	trace_init(&f->tr, "sw1", 16);
+	f->ports.trace = &f->tr;
+	if (switch_init(&f->sw, &f->ports, 8, 300) < 0)
 		return -1;
 	for (int i = 0; i < NPORTS; i++) {
 		char name[16];
@@ -55,6 +61,7 @@ teardown(void **state)
 	struct fixture *f = *state;
 
 	switch_destroy(&f->sw);
+	trace_destroy(&f->tr);
 	for (int i = 0; i < NPORTS; i++)
 		mem_port_free(f->mp[i]);
 	free(f);
@@ -262,6 +269,67 @@ test_table_full_still_floods(void **state)
 	assert_int_equal(sent(f, 1), 1);
 }
 
+/* --- traces ------------------------------------------------------------ */
+
+/* Feeds a frame dst <- src through port in's port layer, as switchd does:
+ * the trace sees it. */
+static void
+deliver(struct fixture *f, int in, const uint8_t *dst, const uint8_t *src)
+{
+	uint8_t frame[60] = {0};
+
+	ether_build(frame, dst, src, ETHERTYPE_IPV4);
+	port_deliver(&f->mp[in]->port, frame, sizeof(frame));
+}
+
+/* Field key of the i-th row of the trace. */
+static const char *
+row_field(struct fixture *f, size_t i, const char *key, char *buf, size_t len)
+{
+	json_t *rows = trace_json(&f->tr), *v;
+
+	v = json_object_get(json_array_get(rows, i), key);
+	assert_non_null(v);
+	snprintf(buf, len, "%s",
+		 json_is_null(v) ? "(null)" : json_string_value(v));
+	json_decref(rows);
+	return buf;
+}
+
+static void
+test_trace_learned_flooded_forwarded(void **state)
+{
+	struct fixture *f = *state;
+	char err[CAPTURE_ERR_MAX], buf[TRACE_DECISION_MAX];
+	uint8_t a[6], b[6];
+
+	station(a, 1);
+	station(b, 2);
+	assert_int_equal(trace_start(&f->tr, "", err, sizeof(err)), 0);
+	deliver(f, 0, b, a);		   /* a learned, b unknown */
+	deliver(f, 1, a, b);		   /* b learned, a known */
+	deliver(f, 0, ether_broadcast, a); /* a broadcast */
+	deliver(f, 0, a, a);		   /* back where it came from */
+	assert_int_equal(f->tr.rows, 4);
+	assert_string_equal(row_field(f, 0, "decision", buf, sizeof(buf)),
+			    "learned 02:aa:00:00:00:01 on p1; flooded: "
+			    "02:aa:00:00:00:02 not in the MAC table");
+	assert_string_equal(row_field(f, 0, "in", buf, sizeof(buf)), "p1");
+	assert_string_equal(row_field(f, 0, "out", buf, sizeof(buf)), "p2,p3");
+	assert_string_equal(row_field(f, 1, "decision", buf, sizeof(buf)),
+			    "learned 02:aa:00:00:00:02 on p2; forwarded to p1 "
+			    "by the MAC table");
+	assert_string_equal(row_field(f, 1, "out", buf, sizeof(buf)), "p1");
+	assert_string_equal(row_field(f, 1, "out_src_mac", buf, sizeof(buf)),
+			    "02:aa:00:00:00:02");
+	assert_string_equal(row_field(f, 2, "decision", buf, sizeof(buf)),
+			    "flooded: broadcast");
+	assert_string_equal(row_field(f, 2, "out", buf, sizeof(buf)), "p2,p3");
+	assert_string_equal(row_field(f, 3, "decision", buf, sizeof(buf)),
+			    "dropped: destination is on the port it came from");
+	assert_string_equal(row_field(f, 3, "out", buf, sizeof(buf)), "(null)");
+}
+
 int
 main(void)
 {
@@ -277,6 +345,7 @@ main(void)
 	    T(test_port_down),
 	    T(test_bad_frames_counted),
 	    T(test_table_full_still_floods),
+	    T(test_trace_learned_flooded_forwarded),
 #undef T
 	};
 
