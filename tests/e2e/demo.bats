@@ -1,8 +1,10 @@
 #!/usr/bin/env bats
 # make demo's script. Act 1: the hosts of conf/switch3.lab ping each other
-# through switchd, and the switch's MAC table is shown. Act 2: hostd to
-# hostd through switch, routerd, switch, with the MACs rewritten at the
-# router and the IPs unchanged. Nothing is left behind.
+# through switchd, and the switch's MAC table is shown. Act 2: one ping
+# from hostd to hostd through switch, routerd, switch, hop by hop, with the
+# MACs rewritten at the router and the IPs unchanged; then a web page
+# fetched with its journey, the server's sockets, and the pictures.
+# Nothing is left behind.
 
 load helpers
 
@@ -17,7 +19,8 @@ mac_in_output() {
 }
 
 @test "the demo shows switching, then the whole journey through the router, and takes the labs down" {
-	run env HOPLAB_DEMO_LAB="$LAB" HOPLAB_DEMO_LAB2="$LAB2" \
+	local OUT=$BATS_TEST_TMPDIR/out
+	run env HOPLAB_DEMO_LAB="$LAB" HOPLAB_DEMO_LAB2="$LAB2" HOPLAB_DEMO_OUT="$OUT" \
 		HOPLAB_BIN="$HOPLAB_BIN_DIR" "$REPO_ROOT/netns-lab/demo"
 	assert_success
 
@@ -29,27 +32,37 @@ mac_in_output() {
 	done
 	assert_output --partial "lab $LAB is down"
 
-	# Act 2: hostd pings and traces through routerd; UDP arrives.
+	# Act 2: one ping hop by hop, from the journey's JSON: A's MAC to the
+	# router's eth0 on A's side, the router's eth1 to B's MAC on B's side,
+	# the same IPs, the TTL one lower after the router.
 	assert_output --partial "lab $LAB2 is up"
-	assert_line --regexp '^64 bytes from 10\.0\.2\.20: icmp_seq=1 ttl=63 time=[0-9.]+ ms$'
-	assert_line --regexp '^3 packets transmitted, 3 received, 0% packet loss'
-	assert_line --regexp '^ 1  10\.0\.1\.1  '
-	assert_line --regexp '^ 2  10\.0\.2\.20  '
-	assert_line 'B received: hello from A'
-	# The captured echo request: A -> r1 eth0 on one side, r1 eth1 -> B
-	# on the other, with the same IP addresses and the TTL one less.
 	local a r0 r1 b
 	a=$(mac_in_output "host A eth0")
 	r0=$(mac_in_output "router r1 eth0")
 	r1=$(mac_in_output "router r1 eth1")
 	b=$(mac_in_output "host B eth0")
-	[ -n "$a" ]
-	[ -n "$r0" ]
-	[ -n "$r1" ]
-	[ -n "$b" ]
-	assert_line --regexp "^[0-9:.]+ $a > $r0, ethertype IPv4 .*ttl 64,"
-	assert_line --regexp "^[0-9:.]+ $r1 > $b, ethertype IPv4 .*ttl 63,"
-	[ "$(grep -c '10.0.1.10 > 10.0.2.20: ICMP echo request' <<<"$output")" -eq 2 ]
+	[ -n "$a" ] && [ -n "$r0" ] && [ -n "$r1" ] && [ -n "$b" ]
+	assert_line --regexp "^ +hA +- -> eth0 +$a > $r0 +10\.0\.1\.10 > 10\.0\.2\.20 +ttl 64$"
+	assert_line --regexp "^ +sw1 +p1 -> p2 +$a > $r0 +10\.0\.1\.10 > 10\.0\.2\.20 +ttl 64$"
+	assert_line --regexp "^ +r1 +eth0 -> eth1 +$r1 > $b +10\.0\.1\.10 > 10\.0\.2\.20 +ttl 63$"
+	assert_line --regexp "^ +hB +eth0 -> - +$r1 > $b +10\.0\.1\.10 > 10\.0\.2\.20 +ttl 63$"
+	assert_line --regexp "^ +r1 +eth1 -> eth0 +$r0 > $a +10\.0\.2\.20 > 10\.0\.1\.10 +ttl 63$"
+
+	# The web page: fetched with its headers shown, and its journey.
+	assert_line '> GET / HTTP/1.1'
+	assert_line --regexp '^< HTTP/1\.1 200 OK'
+	assert_line '<body><h1>Hello from host B</h1>'
+	assert_output --regexp 'IP 10\.0\.1\.10\.[0-9]+ > 10\.0\.2\.20\.80: Flags \[S\]'
+	assert_output --regexp 'IP 10\.0\.2\.20\.80 > 10\.0\.1\.10\.[0-9]+: Flags \[S\.\]'
+	assert_output --regexp 'IP 10\.0\.1\.10\.[0-9]+ > 10\.0\.2\.20\.80: Flags \[P\.\].*length [1-9]'
+	# hB's sockets: the listener beside the connected one.
+	assert_line --regexp '^tcp +LISTEN +0\.0\.0\.0:80 '
+	assert_line --regexp '^tcp +ESTABLISHED +10\.0\.2\.20:80 +10\.0\.1\.10:[0-9]+ '
+	# The pictures outlive the lab, and the demo says where they are.
+	xmllint --noout "$OUT/topology.svg"
+	xmllint --noout "$OUT/journey.svg"
+	assert_output --partial "$OUT/topology.svg"
+	assert_output --partial "$OUT/journey.svg"
 	assert_output --partial "lab $LAB2 is down"
 
 	run ip netns list

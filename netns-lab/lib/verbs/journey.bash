@@ -67,8 +67,11 @@ journey_capture_start() {
 		[[ ${NODE_KIND[$node]} == linux ]] || continue
 		for iface in ${NODE_IFS[$node]}; do
 			file=$JOURNEY_DIR/$node@$iface.pcap
+			# Immediate mode: without it the kernel holds frames for up
+			# to a second, and those still held when tcpdump is stopped
+			# are lost.
 			# shellcheck disable=SC2086 # the filter's words, as tcpdump takes them
-			ip netns exec "$LAB-$node" tcpdump -i "$iface" -n -U -w "$file" $filter \
+			ip netns exec "$LAB-$node" tcpdump -i "$iface" -n -U --immediate-mode -w "$file" $filter \
 				2>"$file.err" &
 			pid=$!
 			JOURNEY_DUMPS+=("$pid")
