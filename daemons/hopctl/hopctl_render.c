@@ -2,6 +2,7 @@
 #include "hopctl_render.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,7 +23,13 @@ hopctl_cell(json_t *v)
 			 json_integer_value(v));
 		return strdup(buf);
 	case JSON_REAL:
-		snprintf(buf, sizeof(buf), "%g", json_real_value(v));
+		/* %g keeps small figures short (an RTT of 0.571), but would
+		 * print a timestamp as 1.79639e+09: large values keep their
+		 * microseconds instead. */
+		if (fabs(json_real_value(v)) >= 1e6)
+			snprintf(buf, sizeof(buf), "%.6f", json_real_value(v));
+		else
+			snprintf(buf, sizeof(buf), "%g", json_real_value(v));
 		return strdup(buf);
 	case JSON_TRUE:
 		return strdup("true");

@@ -73,6 +73,10 @@ test_object_and_text(void **state)
 	s = rendered("{\"text\":\"64 bytes from 10.0.0.1\"}");
 	assert_string_equal(s, "64 bytes from 10.0.0.1\n");
 	free(s);
+	s = rendered("[{\"seq\":1,\"time\":1796391234.810232,\"rtt\":0.571}]");
+	assert_string_equal(s, "seq  time               rtt\n"
+			       "1    1796391234.810232  0.571\n");
+	free(s);
 	s = rendered("[\"a\",2]");
 	assert_string_equal(s, "a\n2\n");
 	free(s);
