@@ -1,8 +1,13 @@
-/* Longest-prefix match over a path-compressed binary trie. */
+/*
+ * Longest-prefix match over a path-compressed binary trie, the authority,
+ * with a DIR-24-8 index (fib.c) for lookups once the table is large.
+ */
 #include "route.h"
 
 #include <errno.h>
 #include <stdlib.h>
+
+#include "fib.h"
 
 #define ROUTE_KIND_NAME(name) #name,
 const char *const route_kind_names[ROUTE_KIND_COUNT] = {
@@ -19,13 +24,28 @@ struct route_node {
 	uint32_t key;
 	unsigned len;
 	bool has_route;
+	uint32_t slot; /* the route's number in the index */
 	struct route route;
 	struct route_node *child[2];
 };
 
+/*
+ * Each route has a slot, the value the index maps its addresses to:
+ * slot 0 is the default route's (NULL without one), so that addresses no
+ * other prefix holds find it without a branch. Slots are reused.
+ */
 struct route_table {
 	struct route_node *root;
 	size_t count;
+	size_t nodes;
+	const struct route **slots;
+	uint32_t *free_slots; /* a stack of slots given back */
+	uint32_t nfree;
+	uint32_t slots_used; /* slots ever handed out, 0 included */
+	uint32_t slots_cap;
+	struct fib *fib; /* NULL while the trie serves lookups */
+	size_t fib_min;	 /* build the index past this many routes */
+	bool fib_failed; /* it could not be built: the trie serves */
 };
 
 static uint32_t
@@ -61,7 +81,20 @@ route_node_holds(const struct route_node *n, uint32_t addr)
 struct route_table *
 route_table_new(void)
 {
-	return calloc(1, sizeof(struct route_table));
+	struct route_table *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->slots_cap = 64;
+	t->slots = calloc(t->slots_cap, sizeof(*t->slots));
+	t->free_slots = calloc(t->slots_cap, sizeof(*t->free_slots));
+	if (!t->slots || !t->free_slots) {
+		route_table_free(t);
+		return NULL;
+	}
+	t->slots_used = 1;
+	t->fib_min = ROUTE_FIB_MIN;
+	return t;
 }
 
 static void
@@ -80,17 +113,68 @@ route_table_free(struct route_table *t)
 	if (!t)
 		return;
 	route_node_free(t->root);
+	free(t->slots);
+	free(t->free_slots);
+	fib_free(t->fib);
 	free(t);
 }
 
+/* --- slots ------------------------------------------------------------ */
+
+/* Makes sure a slot can be taken; -1 with errno when none can be. */
+static int
+route_slot_reserve(struct route_table *t)
+{
+	uint32_t cap = t->slots_cap * 2;
+	const struct route **slots;
+	uint32_t *free_slots;
+
+	if (t->nfree > 0 || t->slots_used < t->slots_cap)
+		return 0;
+	if (cap > FIB_VALUE_MAX + 1) {
+		errno = ENOSPC;
+		return -1;
+	}
+	slots = realloc(t->slots, cap * sizeof(*slots));
+	if (!slots)
+		goto nomem;
+	t->slots = slots;
+	free_slots = realloc(t->free_slots, cap * sizeof(*free_slots));
+	if (!free_slots)
+		goto nomem;
+	t->free_slots = free_slots;
+	t->slots_cap = cap;
+	return 0;
+nomem:
+	errno = ENOMEM;
+	return -1;
+}
+
+static uint32_t
+route_slot_take(struct route_table *t)
+{
+	return t->nfree > 0 ? t->free_slots[--t->nfree] : t->slots_used++;
+}
+
+static void
+route_slot_give(struct route_table *t, uint32_t slot)
+{
+	t->slots[slot] = NULL;
+	if (slot != 0)
+		t->free_slots[t->nfree++] = slot;
+}
+
+/* --- the trie ------------------------------------------------------------ */
+
 static struct route_node *
-route_node_new(uint32_t key, unsigned len)
+route_node_new(struct route_table *t, uint32_t key, unsigned len)
 {
 	struct route_node *n = calloc(1, sizeof(*n));
 
 	if (n) {
 		n->key = key & route_mask(len);
 		n->len = len;
+		t->nodes++;
 	}
 	return n;
 }
@@ -101,12 +185,12 @@ route_node_new(uint32_t key, unsigned len)
  * Returns the node for key/len, or NULL when out of memory.
  */
 static struct route_node *
-route_split(struct route_node **link, uint32_t key, unsigned len,
-	    unsigned common)
+route_split(struct route_table *t, struct route_node **link, uint32_t key,
+	    unsigned len, unsigned common)
 {
 	struct route_node *old = *link, *n, *branch;
 
-	n = route_node_new(key, len);
+	n = route_node_new(t, key, len);
 	if (!n)
 		return NULL;
 	if (common == len) {
@@ -114,9 +198,10 @@ route_split(struct route_node **link, uint32_t key, unsigned len,
 		*link = n;
 		return n;
 	}
-	branch = route_node_new(key, common);
+	branch = route_node_new(t, key, common);
 	if (!branch) {
 		free(n);
+		t->nodes--;
 		return NULL;
 	}
 	branch->child[route_bit(old->key, common)] = old;
@@ -125,48 +210,34 @@ route_split(struct route_node **link, uint32_t key, unsigned len,
 	return n;
 }
 
-int
-route_add(struct route_table *t, const struct route *r)
+/* The node for key/len, made if need be (without a route); NULL with
+ * errno ENOMEM. */
+static struct route_node *
+route_trie_insert(struct route_table *t, uint32_t key, unsigned len)
 {
 	struct route_node **link = &t->root, *n;
-	uint32_t key;
 
-	if (r->len > 32) {
-		errno = EINVAL;
-		return -1;
-	}
-	key = r->prefix & route_mask(r->len);
 	while ((n = *link) != NULL) {
-		unsigned common = route_common(n->key, n->len, key, r->len);
+		unsigned common = route_common(n->key, n->len, key, len);
 
 		if (common < n->len) {
-			n = route_split(link, key, r->len, common);
+			n = route_split(t, link, key, len, common);
 			break;
 		}
-		if (n->len == r->len)
+		if (n->len == len)
 			break;
 		link = &n->child[route_bit(key, n->len)];
 	}
 	if (!n)
-		n = *link = route_node_new(key, r->len);
-	if (!n) {
+		n = *link = route_node_new(t, key, len);
+	if (!n)
 		errno = ENOMEM;
-		return -1;
-	}
-	if (n->has_route) {
-		errno = EEXIST;
-		return -1;
-	}
-	n->has_route = true;
-	n->route = *r;
-	n->route.prefix = key;
-	t->count++;
-	return 0;
+	return n;
 }
 
 /* Removes the node at *link if it no longer earns its place. */
 static void
-route_prune(struct route_node **link)
+route_prune(struct route_table *t, struct route_node **link)
 {
 	struct route_node *n = *link;
 
@@ -174,45 +245,178 @@ route_prune(struct route_node **link)
 		return;
 	*link = n->child[0] ? n->child[0] : n->child[1];
 	free(n);
+	t->nodes--;
+}
+
+/* Takes the route off the node for key/len, which has one, and prunes. */
+static void
+route_trie_remove(struct route_table *t, uint32_t key, unsigned len)
+{
+	struct route_node **link = &t->root, **parent = NULL;
+
+	while ((*link)->len != len) {
+		parent = link;
+		link = &(*link)->child[route_bit(key, (*link)->len)];
+	}
+	(*link)->has_route = false;
+	route_prune(t, link);
+	if (parent)
+		route_prune(t, parent);
+}
+
+static struct route_node *
+route_node_get(const struct route_table *t, uint32_t prefix, unsigned len)
+{
+	struct route_node *n = t->root;
+	uint32_t key = prefix & route_mask(len > 32 ? 32 : len);
+
+	while (n && n->len <= len && route_node_holds(n, key)) {
+		if (n->len == len)
+			return n->has_route ? n : NULL;
+		n = n->child[route_bit(key, n->len)];
+	}
+	return NULL;
+}
+
+/* The node of the longest route shorter than len holding key, or NULL. */
+static const struct route_node *
+route_node_above(const struct route_table *t, uint32_t key, unsigned len)
+{
+	const struct route_node *n = t->root, *best = NULL;
+
+	while (n && n->len < len && route_node_holds(n, key)) {
+		if (n->has_route)
+			best = n;
+		n = n->child[route_bit(key, n->len)];
+	}
+	return best;
+}
+
+/* --- the index ----------------------------------------------------------- */
+
+static int
+route_fib_add_node(struct fib *f, const struct route_node *n)
+{
+	if (!n)
+		return 0;
+	if (n->has_route && n->len > 0 &&
+	    fib_add(f, n->key, n->len, n->slot) < 0)
+		return -1;
+	if (route_fib_add_node(f, n->child[0]) < 0)
+		return -1;
+	return route_fib_add_node(f, n->child[1]);
+}
+
+/*
+ * Builds the index once the table has grown past fib_min routes, and
+ * drops it when the table has shrunk below half that, so that small
+ * tables cost no more than their trie. When it cannot be built, the
+ * trie serves until the table shrinks and grows again.
+ */
+static void
+route_fib_update(struct route_table *t)
+{
+	if (t->fib && t->count < t->fib_min / 2) {
+		fib_free(t->fib);
+		t->fib = NULL;
+	}
+	if (t->count < t->fib_min / 2)
+		t->fib_failed = false;
+	if (t->fib || t->fib_failed || t->count <= t->fib_min)
+		return;
+	t->fib = fib_new();
+	if (t->fib && route_fib_add_node(t->fib, t->root) == 0)
+		return;
+	fib_free(t->fib);
+	t->fib = NULL;
+	t->fib_failed = true;
+}
+
+void
+route_table_set_fib_min(struct route_table *t, size_t routes)
+{
+	t->fib_min = routes;
+	route_fib_update(t);
+}
+
+/* --- the table ----------------------------------------------------------- */
+
+int
+route_add(struct route_table *t, const struct route *r)
+{
+	struct route_node *n;
+	uint32_t key;
+
+	if (r->len > 32) {
+		errno = EINVAL;
+		return -1;
+	}
+	key = r->prefix & route_mask(r->len);
+	if (route_slot_reserve(t) < 0 ||
+	    (n = route_trie_insert(t, key, r->len)) == NULL)
+		return -1;
+	if (n->has_route) {
+		errno = EEXIST;
+		return -1;
+	}
+	n->has_route = true;
+	n->route = *r;
+	n->route.prefix = key;
+	n->slot = r->len ? route_slot_take(t) : 0;
+	if (t->fib && n->slot && fib_add(t->fib, key, r->len, n->slot) < 0) {
+		route_slot_give(t, n->slot);
+		route_trie_remove(t, key, r->len);
+		errno = ENOMEM;
+		return -1;
+	}
+	t->slots[n->slot] = &n->route;
+	t->count++;
+	route_fib_update(t);
+	return 0;
+}
+
+int
+route_replace(struct route_table *t, const struct route *r)
+{
+	struct route_node *n =
+	    r->len > 32 ? NULL : route_node_get(t, r->prefix, r->len);
+
+	if (!n)
+		return route_add(t, r);
+	n->route.gateway = r->gateway;
+	n->route.port = r->port;
+	n->route.kind = r->kind;
+	return 0;
 }
 
 int
 route_del(struct route_table *t, uint32_t prefix, unsigned len)
 {
-	struct route_node **link = &t->root, **parent = NULL, *n;
-	uint32_t key = prefix & route_mask(len > 32 ? 32 : len);
+	struct route_node *n = route_node_get(t, prefix, len);
+	const struct route_node *above;
 
-	while ((n = *link) != NULL && n->len <= len &&
-	       route_node_holds(n, key)) {
-		if (n->len == len)
-			break;
-		parent = link;
-		link = &n->child[route_bit(key, n->len)];
-	}
-	if (!n || n->len != len || !n->has_route || !route_node_holds(n, key)) {
+	if (!n) {
 		errno = ENOENT;
 		return -1;
 	}
-	n->has_route = false;
+	if (t->fib && n->slot) {
+		above = route_node_above(t, n->key, len);
+		fib_del(t->fib, n->key, len, n->slot, above ? above->slot : 0,
+			above ? above->len : 0);
+	}
+	route_slot_give(t, n->slot);
+	route_trie_remove(t, n->key, len);
 	t->count--;
-	route_prune(link);
-	if (parent)
-		route_prune(parent);
+	route_fib_update(t);
 	return 0;
 }
 
 const struct route *
 route_get(const struct route_table *t, uint32_t prefix, unsigned len)
 {
-	const struct route_node *n = t->root;
-	uint32_t key = prefix & route_mask(len > 32 ? 32 : len);
+	const struct route_node *n = route_node_get(t, prefix, len);
 
-	while (n && n->len <= len && route_node_holds(n, key)) {
-		if (n->len == len)
-			return n->has_route ? &n->route : NULL;
-		n = n->child[route_bit(key, n->len)];
-	}
-	return NULL;
+	return n ? &n->route : NULL;
 }
 
 const struct route *
@@ -221,6 +425,8 @@ route_lookup(const struct route_table *t, uint32_t addr)
 	const struct route_node *n = t->root;
 	const struct route *best = NULL;
 
+	if (t->fib)
+		return t->slots[fib_lookup(t->fib, addr)];
 	while (n && route_node_holds(n, addr)) {
 		if (n->has_route)
 			best = &n->route;
@@ -235,6 +441,25 @@ size_t
 route_count(const struct route_table *t)
 {
 	return t->count;
+}
+
+size_t
+route_bytes(const struct route_table *t)
+{
+	return sizeof(*t) + t->nodes * sizeof(struct route_node) +
+	       t->slots_cap * (sizeof(*t->slots) + sizeof(*t->free_slots));
+}
+
+size_t
+route_fib_bytes(const struct route_table *t)
+{
+	return t->fib ? fib_bytes(t->fib) : 0;
+}
+
+size_t
+route_fib_tbl8(const struct route_table *t)
+{
+	return t->fib ? fib_tbl8_count(t->fib) : 0;
 }
 
 static int
