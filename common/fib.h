@@ -16,13 +16,15 @@
  *
  * Memory: the /24 table is 64 MiB of address space mapped with
  * MAP_NORESERVE, of which only the 4 KiB pages ever written take memory
- * (fib_bytes() counts them); extension tables take 1 KiB each, one per
- * /24 that holds a longer prefix, and are given back when the last such
- * prefix goes.
+ * (fib_bytes() counts them), until half of them are: then all of it, on
+ * 2 MiB pages, which spare lookups the page walks. Extension tables take
+ * 1 KiB each, one per /24 that holds a longer prefix, and are given back
+ * when the last such prefix goes.
  */
 #ifndef HOPLAB_FIB_H
 #define HOPLAB_FIB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +45,8 @@ struct fib {
 	uint32_t tbl8_live;    /* tables in use */
 	uint32_t tbl8_free;    /* first free table, or UINT32_MAX */
 	uint64_t touched[256]; /* pages of tbl24 written, one bit each */
+	size_t pages;	       /* how many */
+	bool huge;	       /* tbl24 is on 2 MiB pages */
 };
 
 /* An empty index (every address maps to 0), or NULL with errno. */

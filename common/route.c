@@ -22,31 +22,42 @@ const char *const route_kind_names[ROUTE_KIND_COUNT] = {
  */
 struct route_node {
 	uint32_t key;
-	unsigned len;
+	uint8_t len;
 	bool has_route;
-	uint32_t slot; /* the route's number in the index */
-	struct route route;
+	uint32_t slot; /* where its route is */
 	struct route_node *child[2];
 };
 
 /*
- * Each route has a slot, the value the index maps its addresses to:
- * slot 0 is the default route's (NULL without one), so that addresses no
- * other prefix holds find it without a branch. Slots are reused.
+ * The routes themselves live in slots, in chunks that never move, so
+ * that a lookup in the index goes from its entry straight to the route,
+ * and a route stays where it is until it is deleted. A route's slot is
+ * the value the index maps its addresses to; slot 0 is the default
+ * route's, what addresses no other prefix holds map to. Slots are reused.
  */
+#define ROUTE_CHUNK 1024u
+
 struct route_table {
 	struct route_node *root;
 	size_t count;
 	size_t nodes;
-	const struct route **slots;
+	struct route **chunks; /* ROUTE_CHUNK slots each */
+	uint32_t nchunks;
+	uint32_t chunks_cap;
 	uint32_t *free_slots; /* a stack of slots given back */
 	uint32_t nfree;
 	uint32_t slots_used; /* slots ever handed out, 0 included */
-	uint32_t slots_cap;
-	struct fib *fib; /* NULL while the trie serves lookups */
-	size_t fib_min;	 /* build the index past this many routes */
-	bool fib_failed; /* it could not be built: the trie serves */
+	bool has_default;    /* slot 0 holds a route */
+	struct fib *fib;     /* NULL while the trie serves lookups */
+	size_t fib_min;	     /* build the index past this many routes */
+	bool fib_failed;     /* it could not be built: the trie serves */
 };
+
+static struct route *
+route_slot(const struct route_table *t, uint32_t slot)
+{
+	return &t->chunks[slot / ROUTE_CHUNK][slot % ROUTE_CHUNK];
+}
 
 static uint32_t
 route_mask(unsigned len)
@@ -78,6 +89,58 @@ route_node_holds(const struct route_node *n, uint32_t addr)
 	return ((addr ^ n->key) & route_mask(n->len)) == 0;
 }
 
+/* --- slots ------------------------------------------------------------ */
+
+/* Makes sure a slot can be taken; -1 with errno when none can be. */
+static int
+route_slot_reserve(struct route_table *t)
+{
+	uint32_t cap = (t->nchunks + 1) * ROUTE_CHUNK, *free_slots;
+	struct route **chunks;
+
+	if (t->nfree > 0 || t->slots_used < t->nchunks * ROUTE_CHUNK)
+		return 0;
+	if (cap > FIB_VALUE_MAX + 1) {
+		errno = ENOSPC;
+		return -1;
+	}
+	if (t->nchunks == t->chunks_cap) {
+		chunks = realloc(t->chunks,
+				 (t->chunks_cap * 2 + 1) * sizeof(*chunks));
+		if (!chunks)
+			goto nomem;
+		t->chunks = chunks;
+		t->chunks_cap = t->chunks_cap * 2 + 1;
+	}
+	free_slots = realloc(t->free_slots, cap * sizeof(*free_slots));
+	if (!free_slots)
+		goto nomem;
+	t->free_slots = free_slots;
+	t->chunks[t->nchunks] = calloc(ROUTE_CHUNK, sizeof(struct route));
+	if (!t->chunks[t->nchunks])
+		goto nomem;
+	t->nchunks++;
+	return 0;
+nomem:
+	errno = ENOMEM;
+	return -1;
+}
+
+static uint32_t
+route_slot_take(struct route_table *t)
+{
+	return t->nfree > 0 ? t->free_slots[--t->nfree] : t->slots_used++;
+}
+
+static void
+route_slot_give(struct route_table *t, uint32_t slot)
+{
+	if (slot == 0)
+		t->has_default = false;
+	else
+		t->free_slots[t->nfree++] = slot;
+}
+
 struct route_table *
 route_table_new(void)
 {
@@ -85,15 +148,12 @@ route_table_new(void)
 
 	if (!t)
 		return NULL;
-	t->slots_cap = 64;
-	t->slots = calloc(t->slots_cap, sizeof(*t->slots));
-	t->free_slots = calloc(t->slots_cap, sizeof(*t->free_slots));
-	if (!t->slots || !t->free_slots) {
+	t->fib_min = ROUTE_FIB_MIN;
+	if (route_slot_reserve(t) < 0) {
 		route_table_free(t);
 		return NULL;
 	}
 	t->slots_used = 1;
-	t->fib_min = ROUTE_FIB_MIN;
 	return t;
 }
 
@@ -113,55 +173,12 @@ route_table_free(struct route_table *t)
 	if (!t)
 		return;
 	route_node_free(t->root);
-	free(t->slots);
+	for (uint32_t k = 0; k < t->nchunks; k++)
+		free(t->chunks[k]);
+	free(t->chunks);
 	free(t->free_slots);
 	fib_free(t->fib);
 	free(t);
-}
-
-/* --- slots ------------------------------------------------------------ */
-
-/* Makes sure a slot can be taken; -1 with errno when none can be. */
-static int
-route_slot_reserve(struct route_table *t)
-{
-	uint32_t cap = t->slots_cap * 2;
-	const struct route **slots;
-	uint32_t *free_slots;
-
-	if (t->nfree > 0 || t->slots_used < t->slots_cap)
-		return 0;
-	if (cap > FIB_VALUE_MAX + 1) {
-		errno = ENOSPC;
-		return -1;
-	}
-	slots = realloc(t->slots, cap * sizeof(*slots));
-	if (!slots)
-		goto nomem;
-	t->slots = slots;
-	free_slots = realloc(t->free_slots, cap * sizeof(*free_slots));
-	if (!free_slots)
-		goto nomem;
-	t->free_slots = free_slots;
-	t->slots_cap = cap;
-	return 0;
-nomem:
-	errno = ENOMEM;
-	return -1;
-}
-
-static uint32_t
-route_slot_take(struct route_table *t)
-{
-	return t->nfree > 0 ? t->free_slots[--t->nfree] : t->slots_used++;
-}
-
-static void
-route_slot_give(struct route_table *t, uint32_t slot)
-{
-	t->slots[slot] = NULL;
-	if (slot != 0)
-		t->free_slots[t->nfree++] = slot;
 }
 
 /* --- the trie ------------------------------------------------------------ */
@@ -360,8 +377,6 @@ route_add(struct route_table *t, const struct route *r)
 		return -1;
 	}
 	n->has_route = true;
-	n->route = *r;
-	n->route.prefix = key;
 	n->slot = r->len ? route_slot_take(t) : 0;
 	if (t->fib && n->slot && fib_add(t->fib, key, r->len, n->slot) < 0) {
 		route_slot_give(t, n->slot);
@@ -369,7 +384,10 @@ route_add(struct route_table *t, const struct route *r)
 		errno = ENOMEM;
 		return -1;
 	}
-	t->slots[n->slot] = &n->route;
+	*route_slot(t, n->slot) = *r;
+	route_slot(t, n->slot)->prefix = key;
+	if (n->slot == 0)
+		t->has_default = true;
 	t->count++;
 	route_fib_update(t);
 	return 0;
@@ -383,9 +401,9 @@ route_replace(struct route_table *t, const struct route *r)
 
 	if (!n)
 		return route_add(t, r);
-	n->route.gateway = r->gateway;
-	n->route.port = r->port;
-	n->route.kind = r->kind;
+	route_slot(t, n->slot)->gateway = r->gateway;
+	route_slot(t, n->slot)->port = r->port;
+	route_slot(t, n->slot)->kind = r->kind;
 	return 0;
 }
 
@@ -416,25 +434,27 @@ route_get(const struct route_table *t, uint32_t prefix, unsigned len)
 {
 	const struct route_node *n = route_node_get(t, prefix, len);
 
-	return n ? &n->route : NULL;
+	return n ? route_slot(t, n->slot) : NULL;
 }
 
 const struct route *
 route_lookup(const struct route_table *t, uint32_t addr)
 {
-	const struct route_node *n = t->root;
-	const struct route *best = NULL;
+	const struct route_node *n = t->root, *best = NULL;
+	uint32_t slot;
 
-	if (t->fib)
-		return t->slots[fib_lookup(t->fib, addr)];
+	if (t->fib) {
+		slot = fib_lookup(t->fib, addr);
+		return slot || t->has_default ? route_slot(t, slot) : NULL;
+	}
 	while (n && route_node_holds(n, addr)) {
 		if (n->has_route)
-			best = &n->route;
+			best = n;
 		if (n->len == 32)
 			break;
 		n = n->child[route_bit(addr, n->len)];
 	}
-	return best;
+	return best ? route_slot(t, best->slot) : NULL;
 }
 
 size_t
@@ -447,7 +467,9 @@ size_t
 route_bytes(const struct route_table *t)
 {
 	return sizeof(*t) + t->nodes * sizeof(struct route_node) +
-	       t->slots_cap * (sizeof(*t->slots) + sizeof(*t->free_slots));
+	       t->chunks_cap * sizeof(*t->chunks) +
+	       (size_t)t->nchunks * ROUTE_CHUNK *
+		   (sizeof(struct route) + sizeof(*t->free_slots));
 }
 
 size_t
@@ -463,21 +485,22 @@ route_fib_tbl8(const struct route_table *t)
 }
 
 static int
-route_walk_node(const struct route_node *n, route_walk_fn fn, void *arg)
+route_walk_node(const struct route_table *t, const struct route_node *n,
+		route_walk_fn fn, void *arg)
 {
 	int rc;
 
 	if (!n)
 		return 0;
-	if (n->has_route && (rc = fn(&n->route, arg)) != 0)
+	if (n->has_route && (rc = fn(route_slot(t, n->slot), arg)) != 0)
 		return rc;
-	if ((rc = route_walk_node(n->child[0], fn, arg)) != 0)
+	if ((rc = route_walk_node(t, n->child[0], fn, arg)) != 0)
 		return rc;
-	return route_walk_node(n->child[1], fn, arg);
+	return route_walk_node(t, n->child[1], fn, arg);
 }
 
 int
 route_walk(const struct route_table *t, route_walk_fn fn, void *arg)
 {
-	return route_walk_node(t->root, fn, arg);
+	return route_walk_node(t, t->root, fn, arg);
 }

@@ -338,6 +338,29 @@ test_fib_bad_args(void **state)
 	fib_free(f);
 }
 
+/* Past half its pages written, the /24 table is counted whole (it goes on
+ * 2 MiB pages), and answers the same. */
+static void
+test_fib_hugepages(void **state)
+{
+	struct fib *f = fib_new();
+	size_t small;
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(fib_add(f, 0x40000000, 2, 1), 0);
+	small = fib_bytes(f);
+	assert_true(small >= ((size_t)16 << 20) && small < ((size_t)17 << 20));
+	assert_int_equal(fib_add(f, 0x80000000, 2, 2), 0);
+	assert_true(fib_bytes(f) >= ((size_t)64 << 20));
+	assert_int_equal(fib_lookup(f, 0x7fffffff), 1);
+	assert_int_equal(fib_lookup(f, 0x80000000), 2);
+	assert_int_equal(fib_lookup(f, 0x3fffffff), 0);
+	fib_del(f, 0x80000000, 2, 2, 0, 0);
+	assert_int_equal(fib_lookup(f, 0x80000000), 0);
+	fib_free(f);
+}
+
 int
 main(void)
 {
@@ -348,6 +371,7 @@ main(void)
 	    cmocka_unit_test(test_built_and_dropped),
 	    cmocka_unit_test(test_random_sequences),
 	    cmocka_unit_test(test_fib_bad_args),
+	    cmocka_unit_test(test_fib_hugepages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
