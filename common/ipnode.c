@@ -482,6 +482,30 @@ ipnode_addr_del(struct ipnode *n, struct port *port, uint32_t addr,
 
 /* --- static routes ------------------------------------------------------- */
 
+/* A static route's checks; the port of its gateway goes into r. */
+static int
+ipnode_route_check(const struct ipnode *n, struct route *r, char *err,
+		   size_t errlen)
+{
+	if (r->prefix & ~ipv4_mask(r->len)) {
+		snprintf(err, errlen, "bad prefix: host bits set");
+		return -1;
+	}
+	if (!r->gateway)
+		return 0;
+	if (ipnode_addr_find(n, NULL, r->gateway)) {
+		snprintf(err, errlen,
+			 "the gateway is one of the node's own addresses");
+		return -1;
+	}
+	r->port = ipnode_link_of(n, r->gateway);
+	if (!r->port) {
+		snprintf(err, errlen, "gateway not on a connected subnet");
+		return -1;
+	}
+	return 0;
+}
+
 int
 ipnode_route_add(struct ipnode *n, uint32_t prefix, unsigned len,
 		 uint32_t gateway, struct port *port, char *err, size_t errlen)
@@ -492,28 +516,39 @@ ipnode_route_add(struct ipnode *n, uint32_t prefix, unsigned len,
 			      .port = port,
 			      .kind = ROUTE_static};
 
-	if (prefix & ~ipv4_mask(len)) {
-		snprintf(err, errlen, "bad prefix: host bits set");
+	if (ipnode_route_check(n, &route, err, errlen) < 0)
 		return -1;
-	}
-	if (gateway) {
-		if (ipnode_addr_find(n, NULL, gateway)) {
-			snprintf(err, errlen,
-				 "the gateway is one of the node's own "
-				 "addresses");
-			return -1;
-		}
-		route.port = ipnode_link_of(n, gateway);
-		if (!route.port) {
-			snprintf(err, errlen,
-				 "gateway not on a connected subnet");
-			return -1;
-		}
-	}
 	if (route_add(n->routes, &route) < 0) {
 		snprintf(err, errlen, "%s",
 			 errno == EEXIST ? "a route for that prefix exists"
 					 : strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+ipnode_route_replace(struct ipnode *n, uint32_t prefix, unsigned len,
+		     uint32_t gateway, struct port *port, char *err,
+		     size_t errlen)
+{
+	struct route route = {.prefix = prefix,
+			      .len = len,
+			      .gateway = gateway,
+			      .port = port,
+			      .kind = ROUTE_static};
+	const struct route *old;
+
+	if (ipnode_route_check(n, &route, err, errlen) < 0)
+		return -1;
+	old = route_get(n->routes, prefix, len);
+	if (old && old->kind == ROUTE_connected) {
+		snprintf(err, errlen,
+			 "a connected route goes with its address (addr del)");
+		return -1;
+	}
+	if (route_replace(n->routes, &route) < 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
 		return -1;
 	}
 	return 0;
