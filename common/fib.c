@@ -106,17 +106,22 @@ fib_set24(struct fib *f, uint32_t i, uint32_t e)
  * Once half the pages of the /24 table are written, the rest costs
  * little more: it goes on 2 MiB pages, so that a lookup needs no page
  * walk (with 4 KiB pages, a random address misses the TLB nearly every
- * time). MADV_COLLAPSE does it at once where the kernel has it (Linux
- * 6.1); elsewhere the advice serves the pages written from now on.
+ * time).
  */
 static void
-fib_hugepages(struct fib *f)
+fib_tbl24_huge(struct fib *f)
 {
 	if (f->huge || f->pages < FIB_TBL24_BYTES / FIB_PAGE_BYTES / 2)
 		return;
 	f->huge = true;
-	madvise(f->tbl24, FIB_TBL24_BYTES, MADV_HUGEPAGE);
-	madvise(f->tbl24, FIB_TBL24_BYTES, MADV_COLLAPSE);
+	fib_hugepages(f->tbl24, FIB_TBL24_BYTES);
+}
+
+void
+fib_hugepages(void *addr, size_t len)
+{
+	madvise(addr, len, MADV_HUGEPAGE);
+	madvise(addr, len, MADV_COLLAPSE);
 }
 
 /* Makes room for one more extension table; -1 when memory ran out. */
@@ -221,7 +226,7 @@ fib_add(struct fib *f, uint32_t prefix, unsigned len, uint32_t value)
 	if (len <= 24) {
 		fib_change_tbl24(f, i & ~((1u << (24 - len)) - 1),
 				 1u << (24 - len), &c);
-		fib_hugepages(f);
+		fib_tbl24_huge(f);
 		return 0;
 	}
 	e = f->tbl24[i];

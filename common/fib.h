@@ -82,5 +82,9 @@ fib_lookup(const struct fib *f, uint32_t addr)
 size_t fib_bytes(const struct fib *f);
 /* Extension tables in use. */
 size_t fib_tbl8_count(const struct fib *f);
+/* Asks for 2 MiB pages for the mapping at addr: at once where the kernel
+ * can (MADV_COLLAPSE, Linux 6.1), else for the pages touched from now on
+ * (for the index, and for route.c's routes, which a lookup reads next). */
+void fib_hugepages(void *addr, size_t len);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "fib.h"
 
@@ -35,7 +36,8 @@ struct route_node {
  * the value the index maps its addresses to; slot 0 is the default
  * route's, what addresses no other prefix holds map to. Slots are reused.
  */
-#define ROUTE_CHUNK 1024u
+#define ROUTE_CHUNK 65536u
+#define ROUTE_CHUNK_BYTES (ROUTE_CHUNK * sizeof(struct route)) /* 2 MiB */
 
 struct route_table {
 	struct route_node *root;
@@ -46,6 +48,7 @@ struct route_table {
 	uint32_t chunks_cap;
 	uint32_t *free_slots; /* a stack of slots given back */
 	uint32_t nfree;
+	uint32_t free_cap;
 	uint32_t slots_used; /* slots ever handed out, 0 included */
 	bool has_default;    /* slot 0 holds a route */
 	struct fib *fib;     /* NULL while the trie serves lookups */
@@ -91,16 +94,49 @@ route_node_holds(const struct route_node *n, uint32_t addr)
 
 /* --- slots ------------------------------------------------------------ */
 
+/*
+ * A chunk of slots: 2 MiB of address space of which a small table
+ * touches a page or two. Past one chunk, the routes go on 2 MiB pages,
+ * as the index does, so that reading the route after the index costs no
+ * page walk either.
+ */
+static struct route *
+route_chunk_new(struct route_table *t)
+{
+	struct route *c =
+	    mmap(NULL, ROUTE_CHUNK_BYTES, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (c == MAP_FAILED)
+		return NULL;
+	if (t->nchunks == 1)
+		fib_hugepages(t->chunks[0], ROUTE_CHUNK_BYTES);
+	if (t->nchunks >= 1)
+		fib_hugepages(c, ROUTE_CHUNK_BYTES);
+	return c;
+}
+
 /* Makes sure a slot can be taken; -1 with errno when none can be. */
 static int
 route_slot_reserve(struct route_table *t)
 {
-	uint32_t cap = (t->nchunks + 1) * ROUTE_CHUNK, *free_slots;
+	uint32_t *free_slots, free_cap = t->free_cap ? t->free_cap * 2 : 64;
 	struct route **chunks;
 
-	if (t->nfree > 0 || t->slots_used < t->nchunks * ROUTE_CHUNK)
+	if (t->nfree > 0)
 		return 0;
-	if (cap > FIB_VALUE_MAX + 1) {
+	/* Each slot handed out may come back: room for all of them. */
+	if (t->slots_used >= t->free_cap) {
+		free_slots =
+		    realloc(t->free_slots, free_cap * sizeof(*free_slots));
+		if (!free_slots)
+			goto nomem;
+		t->free_slots = free_slots;
+		t->free_cap = free_cap;
+	}
+	if (t->slots_used < t->nchunks * ROUTE_CHUNK)
+		return 0;
+	if ((t->nchunks + 1) * ROUTE_CHUNK > FIB_VALUE_MAX + 1) {
 		errno = ENOSPC;
 		return -1;
 	}
@@ -112,11 +148,7 @@ route_slot_reserve(struct route_table *t)
 		t->chunks = chunks;
 		t->chunks_cap = t->chunks_cap * 2 + 1;
 	}
-	free_slots = realloc(t->free_slots, cap * sizeof(*free_slots));
-	if (!free_slots)
-		goto nomem;
-	t->free_slots = free_slots;
-	t->chunks[t->nchunks] = calloc(ROUTE_CHUNK, sizeof(struct route));
+	t->chunks[t->nchunks] = route_chunk_new(t);
 	if (!t->chunks[t->nchunks])
 		goto nomem;
 	t->nchunks++;
@@ -174,7 +206,7 @@ route_table_free(struct route_table *t)
 		return;
 	route_node_free(t->root);
 	for (uint32_t k = 0; k < t->nchunks; k++)
-		free(t->chunks[k]);
+		munmap(t->chunks[k], ROUTE_CHUNK_BYTES);
 	free(t->chunks);
 	free(t->free_slots);
 	fib_free(t->fib);
@@ -466,10 +498,16 @@ route_count(const struct route_table *t)
 size_t
 route_bytes(const struct route_table *t)
 {
+	/* One chunk: the pages its slots have touched; more: all of them. */
+	size_t slots =
+	    t->nchunks > 1
+		? (size_t)t->nchunks * ROUTE_CHUNK_BYTES
+		: ((size_t)t->slots_used * sizeof(struct route) + 4095) / 4096 *
+		      4096;
+
 	return sizeof(*t) + t->nodes * sizeof(struct route_node) +
-	       t->chunks_cap * sizeof(*t->chunks) +
-	       (size_t)t->nchunks * ROUTE_CHUNK *
-		   (sizeof(struct route) + sizeof(*t->free_slots));
+	       t->chunks_cap * sizeof(*t->chunks) + slots +
+	       (size_t)t->free_cap * sizeof(*t->free_slots);
 }
 
 size_t

@@ -338,6 +338,38 @@ test_fib_bad_args(void **state)
 	fib_free(f);
 }
 
+/* More routes than one chunk of slots holds (65536): the second chunk,
+ * slots given back and taken again. */
+static void
+test_many_routes(void **state)
+{
+	struct route_table *t = route_table_new();
+	const uint32_t n = 70000;
+	struct route r = {.len = 24, .kind = ROUTE_static};
+
+	(void)state;
+	for (uint32_t i = 0; i < n; i++) {
+		r.prefix = 0x0b000000 + (i << 8);
+		r.gateway = i + 1;
+		assert_int_equal(route_add(t, &r), 0);
+	}
+	for (uint32_t i = 0; i < n; i += 2)
+		assert_int_equal(route_del(t, 0x0b000000 + (i << 8), 24), 0);
+	for (uint32_t i = 0; i < n; i += 2) {
+		r.prefix = 0x0b000000 + (i << 8);
+		r.gateway = n + i;
+		assert_int_equal(route_add(t, &r), 0);
+	}
+	assert_int_equal(route_count(t), n);
+	for (uint32_t i = 0; i < n; i++)
+		assert_int_equal(
+		    route_lookup(t, 0x0b000000 + (i << 8) + 77)->gateway,
+		    i % 2 ? i + 1 : n + i);
+	assert_null(route_lookup(t, 0x0b000000 + (n << 8)));
+	assert_true(route_bytes(t) > 2 * 65536 * sizeof(struct route));
+	route_table_free(t);
+}
+
 /* Past half its pages written, the /24 table is counted whole (it goes on
  * 2 MiB pages), and answers the same. */
 static void
@@ -372,6 +404,7 @@ main(void)
 	    cmocka_unit_test(test_random_sequences),
 	    cmocka_unit_test(test_fib_bad_args),
 	    cmocka_unit_test(test_fib_hugepages),
+	    cmocka_unit_test(test_many_routes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
