@@ -60,6 +60,9 @@ const struct route *route_get(const struct route_table *t, uint32_t prefix,
 			      unsigned len);
 /* The route with the longest prefix holding addr, or NULL. */
 const struct route *route_lookup(const struct route_table *t, uint32_t addr);
+/* Starts fetching what route_lookup(t, addr) will read first, so that
+ * the cache miss of a large table overlaps the work done before it. */
+void route_prefetch(const struct route_table *t, uint32_t addr);
 size_t route_count(const struct route_table *t);
 /* Bytes of memory the trie takes, and the index (0 while there is none),
  * and the index's extension tables in use. */
