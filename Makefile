@@ -166,7 +166,12 @@ $(SAN)/tools/tcp_echo: $(SAN)/daemons/hostd/examples/tcp_echo.o $(call HOSTSOCK_
 	$(CC) $(SAN_FLAGS) $^ -o $@
 all: $(HOSTSOCK_LIB)
 san: $(SAN)/tools/udp_echo $(SAN)/tools/tcp_echo
-check-build: all san $(UNIT_BINS) $(FUZZ_BINS) $(PLANTED_BINS)
+check-build: all san $(UNIT_BINS) $(FUZZ_BINS) $(PLANTED_BINS) $(REL)/bench/fib_bench
+
+# The routing table's lookup micro-benchmark (tests/bench/fib_bench.c).
+$(REL)/bench/fib_bench: $(REL)/tests/bench/fib_bench.o $(REL)/libhoplab.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $^ $(LIBS) -o $@
 
 # --- tests ---------------------------------------------------------------
 test: deps

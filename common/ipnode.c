@@ -431,30 +431,53 @@ ipnode_addr_add(struct ipnode *n, struct port *port, uint32_t addr,
 
 struct ipnode_stale_routes {
 	const struct ipnode *n;
-	uint32_t prefixes[64];
-	unsigned lens[64];
-	int count;
+	struct route *routes; /* prefix and len of each */
+	size_t count, cap;
 };
 
-/* Collects static routes whose gateway is on no subnet any more. */
+/* Collects static routes whose gateway is on no subnet any more; stops
+ * the walk when there is no memory for more. */
 static int
 ipnode_stale_route(const struct route *rt, void *arg)
 {
 	struct ipnode_stale_routes *s = arg;
+	struct route *more;
 
-	if (rt->kind == ROUTE_static && rt->gateway &&
-	    !ipnode_link_of(s->n, rt->gateway) && s->count < 64) {
-		s->prefixes[s->count] = rt->prefix;
-		s->lens[s->count++] = rt->len;
+	if (rt->kind != ROUTE_static || !rt->gateway ||
+	    ipnode_link_of(s->n, rt->gateway))
+		return 0;
+	if (s->count == s->cap) {
+		more = realloc(s->routes, (s->cap * 2 + 64) * sizeof(*more));
+		if (!more)
+			return 1;
+		s->routes = more;
+		s->cap = s->cap * 2 + 64;
 	}
+	s->routes[s->count++] = *rt;
 	return 0;
+}
+
+/* Deletes the static routes whose gateway is on no subnet any more. */
+static void
+ipnode_prune_static(struct ipnode *n)
+{
+	struct ipnode_stale_routes stale = {.n = n};
+	int stopped;
+
+	do {
+		stale.count = 0;
+		stopped = route_walk(n->routes, ipnode_stale_route, &stale);
+		for (size_t i = 0; i < stale.count; i++)
+			route_del(n->routes, stale.routes[i].prefix,
+				  stale.routes[i].len);
+	} while (stopped && stale.count > 0);
+	free(stale.routes);
 }
 
 int
 ipnode_addr_del(struct ipnode *n, struct port *port, uint32_t addr,
 		unsigned len, char *err, size_t errlen)
 {
-	struct ipnode_stale_routes stale = {.n = n};
 	uint32_t net = addr & ipv4_mask(len);
 	int i, j;
 
@@ -473,14 +496,36 @@ ipnode_addr_del(struct ipnode *n, struct port *port, uint32_t addr,
 			break;
 	if (j == n->naddrs)
 		route_del(n->routes, net, len);
-	route_walk(n->routes, ipnode_stale_route, &stale);
-	for (i = 0; i < stale.count; i++)
-		route_del(n->routes, stale.prefixes[i], stale.lens[i]);
+	ipnode_prune_static(n);
 	arp_cache_flush(&n->arp, port);
 	return 0;
 }
 
 /* --- static routes ------------------------------------------------------- */
+
+/* A static route's checks; the port of its gateway goes into r. */
+static int
+ipnode_route_check(const struct ipnode *n, struct route *r, char *err,
+		   size_t errlen)
+{
+	if (r->prefix & ~ipv4_mask(r->len)) {
+		snprintf(err, errlen, "bad prefix: host bits set");
+		return -1;
+	}
+	if (!r->gateway)
+		return 0;
+	if (ipnode_addr_find(n, NULL, r->gateway)) {
+		snprintf(err, errlen,
+			 "the gateway is one of the node's own addresses");
+		return -1;
+	}
+	r->port = ipnode_link_of(n, r->gateway);
+	if (!r->port) {
+		snprintf(err, errlen, "gateway not on a connected subnet");
+		return -1;
+	}
+	return 0;
+}
 
 int
 ipnode_route_add(struct ipnode *n, uint32_t prefix, unsigned len,
@@ -492,28 +537,39 @@ ipnode_route_add(struct ipnode *n, uint32_t prefix, unsigned len,
 			      .port = port,
 			      .kind = ROUTE_static};
 
-	if (prefix & ~ipv4_mask(len)) {
-		snprintf(err, errlen, "bad prefix: host bits set");
+	if (ipnode_route_check(n, &route, err, errlen) < 0)
 		return -1;
-	}
-	if (gateway) {
-		if (ipnode_addr_find(n, NULL, gateway)) {
-			snprintf(err, errlen,
-				 "the gateway is one of the node's own "
-				 "addresses");
-			return -1;
-		}
-		route.port = ipnode_link_of(n, gateway);
-		if (!route.port) {
-			snprintf(err, errlen,
-				 "gateway not on a connected subnet");
-			return -1;
-		}
-	}
 	if (route_add(n->routes, &route) < 0) {
 		snprintf(err, errlen, "%s",
 			 errno == EEXIST ? "a route for that prefix exists"
 					 : strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+ipnode_route_replace(struct ipnode *n, uint32_t prefix, unsigned len,
+		     uint32_t gateway, struct port *port, char *err,
+		     size_t errlen)
+{
+	struct route route = {.prefix = prefix,
+			      .len = len,
+			      .gateway = gateway,
+			      .port = port,
+			      .kind = ROUTE_static};
+	const struct route *old;
+
+	if (ipnode_route_check(n, &route, err, errlen) < 0)
+		return -1;
+	old = route_get(n->routes, prefix, len);
+	if (old && old->kind == ROUTE_connected) {
+		snprintf(err, errlen,
+			 "a connected route goes with its address (addr del)");
+		return -1;
+	}
+	if (route_replace(n->routes, &route) < 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
 		return -1;
 	}
 	return 0;

@@ -222,6 +222,11 @@ uint32_t ipnode_source(const struct ipnode *n, uint32_t dst);
 int ipnode_route_add(struct ipnode *n, uint32_t prefix, unsigned len,
 		     uint32_t gateway, struct port *port, char *err,
 		     size_t errlen);
+/* route replace PREFIX ...: the same, but a static route of the prefix
+ * takes the new gateway and port (a connected one is refused). */
+int ipnode_route_replace(struct ipnode *n, uint32_t prefix, unsigned len,
+			 uint32_t gateway, struct port *port, char *err,
+			 size_t errlen);
 /* route del PREFIX: -1 with a message when there is none or it is a
  * connected route (which goes with its address). */
 int ipnode_route_del(struct ipnode *n, uint32_t prefix, unsigned len, char *err,

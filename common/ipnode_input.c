@@ -68,6 +68,9 @@ ipnode_ip_input(struct ipnode *n, struct port *port, const uint8_t *buf,
 	check = ipv4_parse(buf, len, &pkt);
 	if (check != IPV4_ok)
 		return ipnode_drop(n, ipnode_ip_check_stat[check]);
+	/* A forwarded datagram's route is looked up after the checks below. */
+	if (n->forward)
+		route_prefetch(n->routes, pkt.dst);
 	n->stats[IPNODE_ip_rx]++;
 	/* 127.0.0.0/8 is a martian on a wire, not on the loopback. */
 	if (port &&

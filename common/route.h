@@ -1,9 +1,12 @@
 /*
- * An IPv4 routing table with longest-prefix match over a path-compressed
- * binary trie: lookups, insertions and deletions cost at most 33 node
- * visits whatever the size of the table, so a full Internet table (about a
- * million prefixes) fits with one node per prefix plus as many branch
- * nodes.
+ * An IPv4 routing table with longest-prefix match. A path-compressed
+ * binary trie holds the routes: insertions, deletions and walks cost at
+ * most 33 node visits whatever the size of the table, and a full Internet
+ * table (about a million prefixes) fits with one node per prefix plus as
+ * many branch nodes. Past ROUTE_FIB_MIN routes, lookups go to a DIR-24-8
+ * index (fib.h) kept in step with every change, which answers in one or
+ * two memory reads; below half that, the index is dropped again, so a
+ * small table costs no more than its trie.
  */
 #ifndef HOPLAB_ROUTE_H
 #define HOPLAB_ROUTE_H
@@ -35,15 +38,21 @@ struct route {
 
 struct route_table;
 
+/* Routes past which lookups use the DIR-24-8 index. */
+#define ROUTE_FIB_MIN 256
+
 struct route_table *route_table_new(void);
 void route_table_free(struct route_table *t);
 
 /*
  * Adds r (host bits of the prefix are cleared); -1 with errno EEXIST when
- * the prefix is already there, ENOMEM when memory ran out, EINVAL for a
- * length over 32.
+ * the prefix is already there, ENOMEM when memory ran out, ENOSPC past
+ * 2^25 - 1 routes, EINVAL for a length over 32.
  */
 int route_add(struct route_table *t, const struct route *r);
+/* Gives the route of r's prefix r's gateway, port and kind, or adds r
+ * when there is none (then as route_add). */
+int route_replace(struct route_table *t, const struct route *r);
 /* Removes the route of exactly prefix/len; -1 with errno ENOENT if none. */
 int route_del(struct route_table *t, uint32_t prefix, unsigned len);
 /* The route of exactly prefix/len, or NULL. */
@@ -51,7 +60,18 @@ const struct route *route_get(const struct route_table *t, uint32_t prefix,
 			      unsigned len);
 /* The route with the longest prefix holding addr, or NULL. */
 const struct route *route_lookup(const struct route_table *t, uint32_t addr);
+/* Starts fetching what route_lookup(t, addr) will read first, so that
+ * the cache miss of a large table overlaps the work done before it. */
+void route_prefetch(const struct route_table *t, uint32_t addr);
 size_t route_count(const struct route_table *t);
+/* Bytes of memory the trie takes, and the index (0 while there is none),
+ * and the index's extension tables in use. */
+size_t route_bytes(const struct route_table *t);
+size_t route_fib_bytes(const struct route_table *t);
+size_t route_fib_tbl8(const struct route_table *t);
+/* Uses the index past this many routes instead of ROUTE_FIB_MIN (0: at
+ * once), as tests do. */
+void route_table_set_fib_min(struct route_table *t, size_t routes);
 
 /*
  * Calls fn for each route in prefix order (a shorter prefix before the

@@ -92,3 +92,42 @@ EOF2
 	[[ $last_routes != *10.10.0.0/16* ]]
 	[ "$(grep -c '^exit 2$' <<<"$host")" -eq 8 ]
 }
+
+@test "hostd and routerd load and replace routes the same way" {
+	printf '%s\n' "# two routes" "10.20.0.0/16 10.5.0.2" "" \
+		"10.21.0.0/16  10.5.0.3  # a comment" >"$BATS_TEST_TMPDIR/good"
+	printf '%s\n' "10.22.0.0/16 10.5.0.2" "10.23.0.0/16" >"$BATS_TEST_TMPDIR/bad"
+	cat >"$BATS_TEST_TMPDIR/cmds" <<EOF2
+addr add eth0 10.5.0.1/24
+route load $BATS_TEST_TMPDIR/good
+route load $BATS_TEST_TMPDIR/good
+route load $BATS_TEST_TMPDIR/bad
+route load $BATS_TEST_TMPDIR/nosuch
+route load /dev/null
+route load
+route replace 10.20.0.0/16 via 10.5.0.4
+route replace 10.24.0.0/16 dev eth0
+route replace 10.5.0.0/24 via 10.5.0.4
+route replace 10.25.0.0/16 via 10.6.6.6
+show route
+EOF2
+	local host router
+	host=$(session h1)
+	router=$(session r1)
+	if [[ $host != "$router" ]]; then
+		diff <(printf '%s\n' "$host") <(printf '%s\n' "$router") >&2
+		fail "hostd and routerd differ (diff above: < hostd, > routerd)"
+	fi
+	run printf '%s\n' "$host"
+	assert_output --partial '{"routes":2}'
+	assert_output --partial "good:2: a route for that prefix exists\"}"
+	assert_output --partial "bad:2: not PREFIX GATEWAY\"}"
+	assert_output --partial "nosuch: No such file or directory\"}"
+	assert_output --partial "/dev/null: not a regular file\"}"
+	assert_output --partial '{"ok":false,"error":"route replace 10.5.0.0/24: a connected route goes with its address (addr del)"}'
+	assert_output --partial '{"ok":false,"error":"route replace 10.25.0.0/16: gateway not on a connected subnet"}'
+	assert_output --partial '{"prefix":"10.20.0.0/16","via":"10.5.0.4","port":"eth0","kind":"static"}'
+	assert_output --partial '{"prefix":"10.21.0.0/16","via":"10.5.0.3","port":"eth0","kind":"static"}'
+	assert_output --partial '{"prefix":"10.24.0.0/16","via":null,"port":"eth0","kind":"static"}'
+	refute_output --partial '10.22.0.0/16'
+}

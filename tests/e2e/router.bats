@@ -481,3 +481,71 @@ transfer() {
 	assert_line --regexp '^1 packets transmitted, 0 received, 100% packet loss'
 	((ms >= 900 && ms < 5000)) || fail "ping -W 1 took $ms ms"
 }
+
+@test "route load: a thousand routes from a file go through the DIR-24-8 index; replace and del at run time" {
+	local file=$BATS_TEST_TMPDIR/routes i j
+	# 512 /24s of 198.18.0.0/15, longer prefixes inside one of them, and
+	# the route to the test address: past 256 routes, lookups use the index.
+	for i in 18 19; do
+		for j in $(seq 0 255); do
+			echo "198.$i.$j.0/24 10.0.2.20"
+		done
+	done >"$file"
+	printf '%s\n' "# longer ones" "198.18.5.128/25 10.0.2.20" \
+		"198.18.5.7/32 10.0.2.20" "192.0.2.0/24 10.0.2.20" >>"$file"
+	on "$ONE" hB ip addr add 192.0.2.20/32 dev lo
+
+	run r1 route load "$file"
+	assert_success
+	assert_output "routes: 515"
+	run counter "$ONE" r1 fib_tbl8
+	assert_output 1
+	counter_above "$ONE" r1 fib_bytes 0
+	run on "$ONE" hA ping -c 2 -i 0.2 -W 2 192.0.2.20
+	assert_success
+	assert_output --partial "64 bytes from 192.0.2.20: icmp_seq=1 ttl=63"
+
+	# A more specific route shadows the /24; deleting it brings it back.
+	run r1 route add 192.0.2.0/25 via 10.0.2.99
+	assert_success
+	run on "$ONE" hA ping -c 1 -W 5 192.0.2.20
+	assert_failure
+	assert_output --partial "Destination Host Unreachable"
+	run r1 route del 192.0.2.0/25
+	assert_success
+	run on "$ONE" hA ping -c 1 -W 2 192.0.2.20
+	assert_success
+
+	run r1 route replace 192.0.2.0/24 via 10.0.2.99
+	assert_success
+	run r1 show route
+	assert_line --regexp "^192\.0\.2\.0/24 +10\.0\.2\.99 +eth1 +static"
+	run r1 route replace 192.0.2.0/24 via 10.0.2.20
+	assert_success
+	run on "$ONE" hA ping -c 1 -W 2 192.0.2.20
+	assert_success
+	run r1 route replace 10.0.1.0/24 via 10.0.2.20
+	assert_failure 1
+	assert_output --partial "a connected route goes with its address"
+
+	# A bad line: nothing of the file is added, and the line is named.
+	printf '%s\n' "203.0.113.0/24 10.0.2.20" "# comment" \
+		"203.0.114.0/24 10.9.9.9" >"$file.bad"
+	run r1 route load "$file.bad"
+	assert_failure 1
+	assert_output --partial "route load $file.bad:3: gateway not on a connected subnet"
+	run r1 show route
+	refute_output --partial "203.0.113.0/24"
+	run r1 route load "$file"
+	assert_failure 1
+	assert_output --partial ":1: a route for that prefix exists"
+	run r1 route load "$BATS_TEST_TMPDIR/nosuch"
+	assert_failure 1
+
+	run r1 route del 192.0.2.0/24
+	assert_success
+	run on "$ONE" hA ping -c 1 -W 2 192.0.2.20
+	assert_failure
+	assert_output --partial "Destination Net Unreachable"
+	on "$ONE" hB ip addr del 192.0.2.20/32 dev lo
+}

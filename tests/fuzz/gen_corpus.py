@@ -14,6 +14,7 @@ the same on every run.
 
 import json
 import os
+import socket
 import struct
 import sys
 
@@ -1194,6 +1195,12 @@ ROUTE_CMDS = [
                   "show route"),
     ("route-del-bad", "route del 10.9.0.0/16\nroute del {net}\nroute del\n"
                       "route del x"),
+    ("route-replace", "route replace 10.4.0.0/16 via {gw}\n"
+                      "route replace 10.4.0.0/16 dev {port}\n"
+                      "route replace {net} via {gw}\nroute replace\n"
+                      "route replace 10.4.0.0/16 via\nshow route"),
+    ("route-load-bad", "route load /nonexistent/routes\nroute load /\n"
+                       "route load /dev/null\nroute load\nroute load a b"),
     ("addr-add", "addr add {port} 10.0.5.1/24\nshow ip\nshow route"),
     ("addr-del", "addr del {port0} {addr0}\nshow ip\nshow route"),
     ("addr-bad", "addr add nope 10.0.5.1/24\naddr add {port} 10.0.5.0/24\n"
@@ -1556,6 +1563,48 @@ def gen_journey():
     seed(t, "seed-frames-only", b"\0" + frames + b"\xff\x01")
 
 
+def gen_fib():
+    """Records of the routing table's target: op, address, length."""
+    t = "fuzz_fib"
+    add, dele, rep = 0, 2, 3
+
+    def r(op, addr, length):
+        code = 224 + length if length < 16 else length - 16
+        return bytes([op]) + socket.inet_aton(addr) + bytes([code])
+
+    nested = [r(add, "0.0.0.0", 0), r(add, "10.0.0.0", 8),
+              r(add, "10.1.0.0", 16), r(add, "10.1.2.0", 23),
+              r(add, "10.1.2.0", 24), r(add, "10.1.2.0", 25),
+              r(add, "10.1.2.64", 26), r(add, "10.1.2.65", 32),
+              r(add, "10.1.3.128", 25), r(add, "255.255.255.255", 32)]
+    # Deleting from the middle out hands each range to the next longest.
+    unwind = [r(dele, "10.1.2.0", 24), r(dele, "10.1.2.64", 26),
+              r(dele, "10.1.2.0", 25), r(dele, "10.1.2.65", 32),
+              r(dele, "10.1.0.0", 16), r(dele, "0.0.0.0", 0),
+              r(dele, "10.1.3.128", 25), r(dele, "10.0.0.0", 8)]
+    for fib_min in (0, 1, 3):
+        seed(t, "seed-nested-%d" % fib_min,
+             bytes([fib_min]) + b"".join(nested + unwind))
+    seed(t, "seed-replace", bytes([0]) + b"".join([
+        r(add, "192.0.2.0", 24), r(rep, "192.0.2.0", 24),
+        r(rep, "192.0.2.128", 25), r(rep, "0.0.0.0", 0),
+        r(add, "192.0.2.0", 24), r(dele, "192.0.2.0", 24),
+        r(dele, "192.0.2.0", 24), r(dele, "192.0.2.128", 25)]))
+    # Extension tables: many /24s with longer prefixes, then none.
+    longer = [r(add, "172.16.%d.%d" % (i, 4 * i), 30) for i in range(12)]
+    seed(t, "seed-extension-tables", bytes([0]) + b"".join(
+        longer + [r(add, "172.16.0.0", 12)] +
+        [r(dele, "172.16.%d.%d" % (i, 4 * i), 30) for i in range(12)]))
+    # Past 8 routes the index is built, below 4 it is dropped again.
+    grow = [r(add, "198.18.%d.0" % i, 24) for i in range(10)]
+    seed(t, "seed-built-and-dropped", bytes([2]) + b"".join(
+        grow + [r(dele, "198.18.%d.0" % i, 24) for i in range(8)] + grow))
+    seed(t, "seed-short-prefixes", bytes([0]) + b"".join([
+        r(add, "100.0.0.0", 9), r(add, "100.64.0.0", 13),
+        r(add, "100.64.0.1", 32), r(dele, "100.0.0.0", 9),
+        r(dele, "100.64.0.0", 13)]))
+
+
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "corpus")
@@ -1563,7 +1612,7 @@ def main():
                 gen_ctl_conn, gen_router_input, gen_host_input,
                 gen_switch_input, gen_switch_cmd, gen_router_cmd,
                 gen_host_cmd, gen_hopctl_render, gen_tcp_seg,
-                gen_tcp_conn, gen_http, gen_journey):
+                gen_tcp_conn, gen_http, gen_journey, gen_fib):
         gen()
     for target, seeds in sorted(corpus.items()):
         d = os.path.join(root, target)

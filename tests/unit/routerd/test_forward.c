@@ -272,6 +272,43 @@ test_static_route(void **state)
 	    ipnode_route_del(&f->r.node, 0x0a000100, 24, err, sizeof(err)), -1);
 }
 
+/* Past 256 routes lookups go through the DIR-24-8 index; when the subnet
+ * of their gateway goes, every route through it goes too. */
+static void
+test_many_static_routes(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t frame[200];
+	struct ether_frame eth;
+	char err[128];
+	size_t len = echo_frame(frame, f->a->port.mac, 0xc6120301, 64, 56, 0);
+
+	know_hosts(f);
+	for (uint32_t i = 0; i < 1000; i++)
+		assert_int_equal(ipnode_route_add(&f->r.node,
+						  0xc6120000 + (i << 8), 24,
+						  H_B, NULL, err, sizeof(err)),
+				 0);
+	assert_int_equal(ipnode_route_add(&f->r.node, 0xcb007100, 24, H_A, NULL,
+					  err, sizeof(err)),
+			 0);
+	assert_true(route_fib_bytes(f->r.node.routes) > 0);
+	feed(f->a, frame, len);
+	assert_int_equal(f->b->nsent, 1);
+	sent_ip(f->b, 0, &eth);
+	assert_memory_equal(eth.dst, mac_hb, 6);
+
+	assert_int_equal(
+	    ipnode_addr_del(&f->r.node, &f->b->port, R_B, 24, err, sizeof(err)),
+	    0);
+	/* a's connected route and the route through H_A are left. */
+	assert_int_equal(route_count(f->r.node.routes), 2);
+	assert_int_equal(route_fib_bytes(f->r.node.routes), 0);
+	assert_null(route_lookup(f->r.node.routes, 0xc6120301));
+	assert_int_equal(route_lookup(f->r.node.routes, 0xcb007101)->gateway,
+			 H_A);
+}
+
 static void
 test_drops_with_reasons(void **state)
 {
@@ -576,6 +613,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_ttl_exceeded, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_route, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_static_route, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_many_static_routes, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_drops_with_reasons, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_fragmentation, setup,
