@@ -22,7 +22,7 @@ DEB_PACKAGES := make gcc libc6-dev clang libclang-rt-14-dev llvm libev-dev \
 	bats bats-support bats-assert \
 	iproute2 ethtool tcpdump tshark iputils-ping traceroute netcat-openbsd \
 	python3 python3-scapy curl procps jq shellcheck clang-format coreutils \
-	graphviz libxml2-utils bsdextrautils
+	graphviz libxml2-utils bsdextrautils netsniff-ng iperf3 util-linux
 
 DAEMONS := $(notdir $(wildcard daemons/*))
 COMMON_SRC := $(wildcard common/*.c)
@@ -194,11 +194,11 @@ coverage: deps
 	$(MAKE) $(COV_BINS)
 	tests/coverage
 
-# Throughput beside the kernel, in the same run (never part of make test):
-# build/bench/results.json.
+# hoplab beside the kernel, in the same run (never part of make test):
+# build/bench/results.json and ratios.svg; BENCH_SECONDS (5) per timed run.
 bench: deps
 	$(MAKE) all
-	tests/bench/tcp -o build/bench/results.json
+	tests/bench/run
 
 demo: deps
 	$(MAKE) all

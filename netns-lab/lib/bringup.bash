@@ -10,6 +10,22 @@ ns_exec() {
 	ip netns exec "$LAB-$node" "$@"
 }
 
+# each_node FN: FN NODE for every node of the lab at once (namespaces
+# are independent, and most of the time goes to starting commands); if
+# any fails, say so, once all have ended, and fail.
+each_node() {
+	local fn=$1 node pid failed=0
+	local -a pids=()
+	for node in "${NODES[@]}"; do
+		"$fn" "$node" &
+		pids+=("$!")
+	done
+	for pid in "${pids[@]}"; do
+		wait "$pid" || failed=1
+	done
+	((failed == 0)) || die "bringing up lab $LAB failed"
+}
+
 create_node() {
 	local node=$1 ns=$LAB-$1
 	must ip netns add "$ns"
@@ -32,28 +48,60 @@ offload_off() {
 	((changed > 0)) || die "ethtool could not turn off offloads on $node:$iface"
 }
 
-setup_end() {
-	local node=$1 iface=$2 mtu=$3 ns=$LAB-$1
+# setup_node_ends NODE: every veth end of NODE, once all links exist, with
+# as few commands per namespace as will do: one sysctl, one ip batch, one
+# ethtool pass.
+setup_node_ends() {
+	local node=$1 ns=$LAB-$1 iface
+	local -a ifaces sysctls=() links=()
+	read -ra ifaces <<<"${NODE_IFS[$node]}"
+	((${#ifaces[@]} > 0)) || return 0
 	# IPv6 off first: below an MTU of 1280 the kernel removes the link's
 	# IPv6 settings altogether (IPv6 is then off anyway), so the sysctl
 	# must run while they are still there.
 	# sysctl takes '/' as separator so that interface names with '.' work.
-	must ns_exec "$node" sysctl -q -w "net/ipv6/conf/$iface/disable_ipv6=1"
-	[[ -z $mtu ]] || must ip -n "$ns" link set dev "$iface" mtu "$mtu"
-	must ip -n "$ns" link set dev "$iface" up
-	offload_off "$node" "$iface"
+	for iface in "${ifaces[@]}"; do
+		sysctls+=("net/ipv6/conf/$iface/disable_ipv6=1")
+		[[ -z ${IF_MTU[$node:$iface]:-} ]] || links+=("link set dev $iface mtu ${IF_MTU[$node:$iface]}")
+		links+=("link set dev $iface up")
+	done
+	must ns_exec "$node" sysctl -q -w "${sysctls[@]}"
+	printf '%s\n' "${links[@]}" | must ip -n "$ns" -batch -
+	offloads_off "$node" "${ifaces[@]}"
 }
 
-create_link() {
-	local -a a b
-	read -ra a <<<"$1"
-	read -ra b <<<"$2"
-	local mtu=$3
-	# Creating both ends directly inside their namespaces avoids clashing
-	# with interface names in the root namespace.
-	must ip link add "${a[1]}" netns "$LAB-${a[0]}" type veth peer name "${b[1]}" netns "$LAB-${b[0]}"
-	setup_end "${a[0]}" "${a[1]}" "$mtu"
-	setup_end "${b[0]}" "${b[1]}" "$mtu"
+# offloads_off NODE IF...: offload_off on each, in one pass when the kernel
+# has every feature.
+offloads_off() {
+	local node=$1 iface
+	shift
+	# shellcheck disable=SC2016 # the inner shell expands $i
+	ns_exec "$node" sh -c 'for i do ethtool -K "$i" tx off tso off gso off gro off rxvlan off txvlan off || exit 1; done' \
+		sh "$@" >/dev/null 2>&1 && return 0
+	for iface in "$@"; do
+		offload_off "$node" "$iface"
+	done
+}
+
+declare -gA IF_MTU=()
+
+# create_links: every link's veth pair, by one ip batch. Creating both
+# ends directly inside their namespaces avoids clashing with interface
+# names in the root namespace.
+create_links() {
+	local i
+	local -a a b batch=()
+	for i in "${!LINK_A[@]}"; do
+		read -ra a <<<"${LINK_A[i]}"
+		read -ra b <<<"${LINK_B[i]}"
+		batch+=("link add ${a[1]} netns $LAB-${a[0]} type veth peer name ${b[1]} netns $LAB-${b[0]}")
+		if [[ -n ${LINK_MTU[i]} ]]; then
+			IF_MTU[${a[0]}:${a[1]}]=${LINK_MTU[i]}
+			IF_MTU[${b[0]}:${b[1]}]=${LINK_MTU[i]}
+		fi
+	done
+	((${#batch[@]} > 0)) || return 0
+	printf '%s\n' "${batch[@]}" | must ip -batch -
 }
 
 configure_linux_nodes() {
@@ -70,23 +118,26 @@ configure_linux_nodes() {
 	done
 }
 
-# write_daemon_config NODE: a router's or host's start-up commands, the same
-# lines hopctl would send.
+# collect_daemon_configs: each router's and host's start-up commands, the
+# same lines hopctl would send, in DAEMON_CONFIG[node]: its addresses, then
+# its routes, in file order.
+declare -gA DAEMON_CONFIG=()
+collect_daemon_configs() {
+	local i prefix
+	DAEMON_CONFIG=()
+	for i in "${!ADDR_NODE[@]}"; do
+		DAEMON_CONFIG[${ADDR_NODE[i]}]+="addr add ${ADDR_IF[i]} ${ADDR_CIDR[i]}"$'\n'
+	done
+	for i in "${!ROUTE_NODE[@]}"; do
+		prefix=${ROUTE_PREFIX[i]}
+		[[ $prefix != default ]] || prefix=0.0.0.0/0
+		DAEMON_CONFIG[${ROUTE_NODE[i]}]+="route add $prefix via ${ROUTE_GW[i]}"$'\n'
+	done
+}
+
 write_daemon_config() {
-	local node=$1 dir=$2 i prefix
-	{
-		for i in "${!ADDR_NODE[@]}"; do
-			if [[ ${ADDR_NODE[i]} == "$node" ]]; then
-				echo "addr add ${ADDR_IF[i]} ${ADDR_CIDR[i]}"
-			fi
-		done
-		for i in "${!ROUTE_NODE[@]}"; do
-			[[ ${ROUTE_NODE[i]} == "$node" ]] || continue
-			prefix=${ROUTE_PREFIX[i]}
-			[[ $prefix != default ]] || prefix=0.0.0.0/0
-			echo "route add $prefix via ${ROUTE_GW[i]}"
-		done
-	} >"$dir/$node.conf"
+	local node=$1 dir=$2
+	printf '%s' "${DAEMON_CONFIG[$node]:-}" >"$dir/$node.conf"
 }
 
 # close_inherited_fds: a daemon must not keep its caller's pipes open
@@ -101,11 +152,13 @@ close_inherited_fds() {
 }
 
 declare -gA LAUNCH_PID=()
+declare -gA DAEMON_BIN=()
 
 start_daemon() {
 	local node=$1 dir=$2 kind=${NODE_KIND[$1]} bin iface
 	local -a args ifaces
-	bin=$(find_bin "$(daemon_of_kind "$kind")")
+	[[ -n ${DAEMON_BIN[$kind]:-} ]] || DAEMON_BIN[$kind]=$(find_bin "$(daemon_of_kind "$kind")")
+	bin=${DAEMON_BIN[$kind]}
 	args=(--name "$node" --socket "$dir/$node.sock" --pidfile "$dir/$node.pid")
 	if [[ $kind != switch ]]; then
 		write_daemon_config "$node" "$dir"
@@ -146,7 +199,8 @@ wait_daemons_ready() {
 	while ((${#waiting[@]} > 0)); do
 		local -a still=()
 		for node in "${waiting[@]}"; do
-			if "$hopctl" "$LAB/$node" help >/dev/null 2>&1; then
+			# No socket yet, no need to ask.
+			if [[ -e $dir/$node.sock ]] && "$hopctl" "$LAB/$node" help >/dev/null 2>&1; then
 				continue
 			fi
 			pid=$(daemon_pid "$dir/$node.pid") || pid=${LAUNCH_PID[$node]}
@@ -223,6 +277,10 @@ run_daemon_command() {
 print_summary() {
 	local dir=$1 node kind pid iface i ifs
 	local -a ifaces
+	local -A if_addrs=()
+	for i in "${!ADDR_NODE[@]}"; do
+		if_addrs[${ADDR_NODE[i]}:${ADDR_IF[i]}]+=" ${ADDR_CIDR[i]}"
+	done
 	echo "lab $LAB is up ($dir)"
 	printf '%-15s %-7s %-8s %s\n' NODE KIND PID INTERFACES
 	for node in "${NODES[@]}"; do
@@ -233,10 +291,7 @@ print_summary() {
 		ifs=""
 		read -ra ifaces <<<"${NODE_IFS[$node]}"
 		for iface in "${ifaces[@]}"; do
-			ifs+="${ifs:+, }$iface"
-			for i in "${!ADDR_NODE[@]}"; do
-				[[ ${ADDR_NODE[i]} == "$node" && ${ADDR_IF[i]} == "$iface" ]] && ifs+=" ${ADDR_CIDR[i]}"
-			done
+			ifs+="${ifs:+, }$iface${if_addrs[$node:$iface]:-}"
 		done
 		printf '%-15s %-7s %-8s %s\n' "$node" "$kind" "$pid" "${ifs:--}"
 	done

@@ -17,6 +17,8 @@ declare -gA NODE_KIND=()   # node -> kind
 declare -gA NODE_LINE=()   # node -> line of its 'node' directive
 declare -gA NODE_IFS=()    # node -> space-separated interfaces, link order
 declare -gA IF_USED=()     # node:if -> line of the link that made it
+declare -gA ADDR_USED=()   # "node addr" -> line of the addr directive
+declare -gA KIND_BUILT=()  # daemon kinds whose programs were found
 LINK_A=() LINK_B=() LINK_MTU=()
 ADDR_NODE=() ADDR_IF=() ADDR_CIDR=() ADDR_LINE=()
 ROUTE_NODE=() ROUTE_PREFIX=() ROUTE_GW=() ROUTE_LINE=()
@@ -66,12 +68,13 @@ parse_node() {
 		topo_error "$line" "duplicate node '$name' (first at line ${NODE_LINE[$name]})"
 	[[ " $ALL_KINDS " == *" $kind "* ]] ||
 		topo_error "$line" "unknown node kind '$kind' (one of: ${ALL_KINDS// /, })"
-	if [[ $check_bins == yes ]] && is_daemon_kind "$kind"; then
+	if [[ $check_bins == yes && -z ${KIND_BUILT[$kind]:-} ]] && is_daemon_kind "$kind"; then
 		daemon=$(daemon_of_kind "$kind")
 		[[ -n $(find_bin "$daemon") ]] ||
 			topo_error "$line" "node kind '$kind' needs $daemon, which is not built yet"
 		[[ -n $(find_bin hopctl) ]] ||
 			topo_error "$line" "node kind '$kind' needs hopctl, which is not built yet"
+		KIND_BUILT[$kind]=yes
 	fi
 	NODES+=("$name")
 	NODE_KIND[$name]=$kind NODE_LINE[$name]=$line NODE_IFS[$name]=""
@@ -113,11 +116,9 @@ parse_addr() {
 	[[ ${NODE_KIND[$node]} != switch ]] ||
 		topo_error "$line" "node '$node' is a switch; addresses go on host, router and linux nodes"
 	is_cidr "$4" || topo_error "$line" "bad address '$4' (expected A.B.C.D/LEN)"
-	local i
-	for i in "${!ADDR_NODE[@]}"; do
-		[[ ${ADDR_NODE[i]} != "$node" || ${ADDR_CIDR[i]%/*} != "${4%/*}" ]] ||
-			topo_error "$line" "address ${4%/*} is already on node '$node' (line ${ADDR_LINE[i]})"
-	done
+	[[ -z ${ADDR_USED[$node ${4%/*}]:-} ]] ||
+		topo_error "$line" "address ${4%/*} is already on node '$node' (line ${ADDR_USED[$node ${4%/*}]})"
+	ADDR_USED[$node ${4%/*}]=$line
 	ADDR_NODE+=("$node") ADDR_IF+=("$iface") ADDR_CIDR+=("$4") ADDR_LINE+=("$line")
 }
 

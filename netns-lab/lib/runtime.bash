@@ -15,7 +15,7 @@ lab_dir() { printf '%s/%s\n' "$RUN_ROOT" "$1"; }
 pid_alive() {
 	local stat
 	[[ $1 =~ ^[0-9]+$ ]] || return 1
-	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	{ read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
 	stat=${stat##*) }
 	[[ ${stat%% *} != Z ]]
 }
@@ -43,7 +43,10 @@ daemon_pid() {
 # lab_namespaces LAB: every namespace LAB-NODE where NODE has no '-', so
 # that lab 'a' never claims the namespaces of lab 'a-b'.
 ns_is_ours() { [[ -e $NETNS_REGISTRY/$1 ]]; }
-ns_register() { mkdir -p -- "$NETNS_REGISTRY" && : >"$NETNS_REGISTRY/$1"; }
+ns_register() {
+	[[ -d $NETNS_REGISTRY ]] || mkdir -p -- "$NETNS_REGISTRY" || return 1
+	: >"$NETNS_REGISTRY/$1"
+}
 ns_unregister() { rm -f -- "$NETNS_REGISTRY/$1"; }
 
 lab_namespaces() {

@@ -29,7 +29,7 @@ cmd_up() {
 	(($# == 1)) || usage_error "usage: $PROG up FILE"
 	parse_topology "$1" yes
 	need_root up
-	local dir node i
+	local dir node
 	dir=$(lab_dir "$LAB")
 	if [[ -d $dir || -n $(lab_namespaces "$LAB") ]]; then
 		echo "lab $LAB exists; removing it first"
@@ -49,13 +49,11 @@ cmd_up() {
 	for node in "${NODES[@]}"; do
 		echo "$node ${NODE_KIND[$node]}"
 	done >"$dir/nodes"
-	for node in "${NODES[@]}"; do
-		create_node "$node"
-	done
-	for i in "${!LINK_A[@]}"; do
-		create_link "${LINK_A[i]}" "${LINK_B[i]}" "${LINK_MTU[i]}"
-	done
+	each_node create_node
+	create_links
+	each_node setup_node_ends
 	configure_linux_nodes
+	collect_daemon_configs
 	for node in "${NODES[@]}"; do
 		if is_daemon_kind "${NODE_KIND[$node]}"; then
 			start_daemon "$node" "$dir"
