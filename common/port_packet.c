@@ -18,6 +18,7 @@
 #include "port_packet.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <arpa/inet.h>
 #include <net/ethernet.h>
 #include <stdio.h>
@@ -255,6 +256,10 @@ port_poll_idle_cb(struct ev_loop *loop, ev_idle *w, int revents)
 			    port_packet_drain(pp))
 				seen = true;
 		now = port_packet_clock();
+		/* Other daemons may poll on this CPU too: the one a frame
+		 * is for must get to run. */
+		if (!seen)
+			sched_yield();
 	} while (!seen && now - start < PACKET_POLL_SLICE_NS);
 	if (seen)
 		port_poll.last_seen = now;
@@ -290,7 +295,7 @@ port_packet_rx_close(struct port_packet *pp)
 	port_packet_stats_cb(pp->loop, &pp->stats_timer, 0);
 	ring_rx_unmap(&pp->rx);
 	close(pp->fd);
-	pp->fd = pp->tx_fd = -1;
+	pp->fd = -1;
 }
 
 static void
