@@ -195,6 +195,17 @@ arp_cache_known(const struct arp_cache *c, const struct port *port, uint32_t ip)
 	return e && e->state != ARP_S_incomplete;
 }
 
+const uint8_t *
+arp_cache_ready(const struct arp_cache *c, const struct port *port, uint32_t ip)
+{
+	const struct arp_entry *e = arp_lookup(c, port, ip);
+
+	/* As the table says: sending in these states is arp_act_xmit. */
+	if (e && (e->state == ARP_S_reachable || e->state == ARP_S_probe))
+		return e->mac;
+	return NULL;
+}
+
 const struct arp_entry *
 arp_cache_find(const struct arp_cache *c, const struct port *port, uint32_t ip)
 {

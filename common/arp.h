@@ -260,6 +260,14 @@ void arp_cache_flush(struct arp_cache *c, struct port *port);
 bool arp_cache_known(const struct arp_cache *c, const struct port *port,
 		     uint32_t ip);
 
+/*
+ * The MAC of ip on port when a packet sent to it now leaves at once and
+ * changes nothing in the cache (its entry is reachable, or already being
+ * probed); NULL otherwise, when arp_cache_output() must decide.
+ */
+const uint8_t *arp_cache_ready(const struct arp_cache *c,
+			       const struct port *port, uint32_t ip);
+
 /* The entry for ip on port, or NULL. */
 const struct arp_entry *arp_cache_find(const struct arp_cache *c,
 				       const struct port *port, uint32_t ip);

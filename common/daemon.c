@@ -12,11 +12,13 @@
 
 #include "ipnode.h"
 #include "ipnode_cmd.h"
+#include "ctl_opt.h"
 #include "log.h"
 #include "port_packet.h"
 
 #define DAEMON_SHORTOPTS "n:s:p:c:i:vh"
 #define DAEMON_OPTS_MAX 32
+#define DAEMON_OPT_BUSY_POLL 0x100 /* long only */
 
 static const struct option daemon_longopts[] = {
     {"name", required_argument, NULL, 'n'},
@@ -25,6 +27,7 @@ static const struct option daemon_longopts[] = {
     {"config", required_argument, NULL, 'c'},
     {"interface", required_argument, NULL, 'i'},
     {"verbose", no_argument, NULL, 'v'},
+    {"busy-poll", required_argument, NULL, DAEMON_OPT_BUSY_POLL},
     {"help", no_argument, NULL, 'h'},
 };
 
@@ -46,6 +49,12 @@ daemon_usage(const struct daemon_spec *spec, FILE *f, int status)
 	    "  -i, --interface IF     own interface IF (repeat for each "
 	    "port)\n"
 	    "  -v, --verbose          log debug messages\n"
+	    "      --busy-poll USEC   low latency: poll the ports for USEC "
+	    "microseconds\n"
+	    "                         after a frame before sleeping (0 "
+	    "to " DAEMON_BUSY_POLL_MAX_STR ",\n"
+	    "                         default 0: off; costs a CPU while "
+	    "traffic flows)\n"
 	    "  -h, --help             show this help\n%s",
 	    spec->prog, spec->about,
 	    spec->options_help ? spec->options_help : "");
@@ -79,6 +88,16 @@ daemon_option(struct daemon_opts *o, int opt, const char *arg)
 		return 1;
 	case 'v':
 		o->verbose = 1;
+		return 1;
+	case DAEMON_OPT_BUSY_POLL:
+		if (ctl_opt_number(arg, 0, DAEMON_BUSY_POLL_MAX, true,
+				   &o->busy_poll) < 0) {
+			fprintf(stderr,
+				"--busy-poll wants 0 to %d "
+				"microseconds\n",
+				DAEMON_BUSY_POLL_MAX);
+			exit(2);
+		}
 		return 1;
 	}
 	return 0;
@@ -311,6 +330,7 @@ daemon_main(const struct daemon_spec *spec, int argc, char **argv)
 	d->loop = EV_DEFAULT;
 	if (spec->init(d) < 0)
 		fatalx("cannot set up: out of memory");
+	port_packet_busy_poll((unsigned)d->opts.busy_poll);
 	daemon_open_ports(d);
 	d->nl = nl_monitor_open(d->loop, daemon_link, d);
 	if (!d->nl)

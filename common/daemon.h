@@ -24,6 +24,8 @@
 
 #define DAEMON_IFS_MAX PORT_SET_MAX
 #define DAEMON_RUN_DIR "/run/hoplab"
+#define DAEMON_BUSY_POLL_MAX 1000000 /* microseconds */
+#define DAEMON_BUSY_POLL_MAX_STR "1000000"
 
 struct daemon_opts {
 	const char *name;
@@ -33,6 +35,7 @@ struct daemon_opts {
 	const char *ifnames[DAEMON_IFS_MAX];
 	int nifs;
 	int verbose;
+	double busy_poll; /* microseconds, 0: off */
 	char socket_buf[PATH_MAX];
 	char capture_dir[PATH_MAX];
 };

@@ -5,6 +5,7 @@
 #include "capture.h"
 #include "ctl_opt.h"
 #include "daemon.h"
+#include "port_packet.h"
 
 static int
 cmd_show_ports(struct ctl_req *req, int argc, char **argv, void *arg)
@@ -115,6 +116,26 @@ cmd_show_trace(struct ctl_req *req, int argc, char **argv, void *arg)
 	return CTL_DONE;
 }
 
+/* set busy-poll USEC: low latency for the ports, or (0) not. */
+static int
+cmd_set_busy_poll(struct ctl_req *req, int argc, char **argv, void *arg)
+{
+	struct daemon *d = arg;
+	double usec;
+
+	if (argc != 1)
+		return ctl_usage(req, "usage: set busy-poll USEC");
+	if (ctl_opt_number(argv[0], 0, DAEMON_BUSY_POLL_MAX, true, &usec) < 0)
+		return ctl_usage(req,
+				 "busy-poll must be 0 (off) to %d microseconds",
+				 DAEMON_BUSY_POLL_MAX);
+	d->opts.busy_poll = usec;
+	if (port_packet_busy_poll((unsigned)usec) < 0)
+		return ctl_fail(req, "a port's receive ring could not change");
+	ctl_reply(req, json_pack("{s:I}", "busy_poll_usec", (json_int_t)usec));
+	return CTL_DONE;
+}
+
 const struct ctl_cmd daemon_cmds[] = {
     {"show ports", "", "ports with their counters", cmd_show_ports, 0},
     {"capture start", "[PORT] [FILTER]",
@@ -127,6 +148,10 @@ const struct ctl_cmd daemon_cmds[] = {
     {"trace stop", "", "stop recording; the rows stay", cmd_trace_stop, 0},
     {"show trace", "", "the rows recorded since trace start", cmd_show_trace,
      0},
+    {"set busy-poll", "USEC",
+     "poll the ports USEC microseconds after a frame before sleeping (0: "
+     "off)",
+     cmd_set_busy_poll, 0},
 };
 
 const size_t daemon_ncmds = sizeof(daemon_cmds) / sizeof(daemon_cmds[0]);

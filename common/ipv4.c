@@ -95,6 +95,17 @@ ipv4_build(uint8_t *buf, uint8_t tos, uint16_t id, uint16_t frag, uint8_t ttl,
 	return IPV4_HDR_LEN;
 }
 
+void
+ipv4_ttl_decrement(uint8_t *buf)
+{
+	uint16_t old_word = ipv4_read16(buf + 8), check;
+
+	buf[8]--;
+	check = checksum_update16(ipv4_read16(buf + 10), old_word,
+				  ipv4_read16(buf + 8));
+	ipv4_write16(buf + 10, check);
+}
+
 int
 ipv4_aton(const char *s, uint32_t *addr)
 {

@@ -92,6 +92,13 @@ size_t ipv4_build(uint8_t *buf, uint8_t tos, uint16_t id, uint16_t frag,
 		  uint8_t ttl, uint8_t proto, uint32_t src, uint32_t dst,
 		  size_t payload_len);
 
+/*
+ * Decrements the TTL of the header at buf (which must be at least 1),
+ * updating its checksum incrementally (RFC 1624): TTL and protocol share
+ * one 16-bit word.
+ */
+void ipv4_ttl_decrement(uint8_t *buf);
+
 static inline bool
 ipv4_is_fragment(const struct ipv4_pkt *p)
 {

@@ -6,28 +6,37 @@
 #include "capture.h"
 #include "trace.h"
 
-int
-port_send(struct port *port, const uint8_t *frame, size_t len)
+/* Counts a frame that could not be sent, and says why. */
+static int
+port_refuse(struct port *port, const char *why)
 {
-	const char *why = NULL;
+	port->cnt.tx_dropped++;
+	trace_note(port->trace, "not sent by %s: %s", port->name, why);
+	return -1;
+}
 
-	if (!port->up)
-		why = "the port is down";
-	else if (len > port_frame_max(port))
-		why = "longer than the MTU";
-	else if (port->ops->send(port, frame, len) < 0)
-		why = "the port refused it";
-	if (why) {
-		port->cnt.tx_dropped++;
-		trace_note(port->trace, "not sent by %s: %s", port->name, why);
-		return -1;
-	}
+/* Counts a frame that left, for captures and traces too. */
+static void
+port_sent(struct port *port, const uint8_t *frame, size_t len)
+{
 	port->cnt.tx_packets++;
 	port->cnt.tx_bytes += len;
 	if (port->capture)
 		capture_write(port, frame, len);
 	if (port->trace)
 		trace_tx(port->trace, port, frame, len);
+}
+
+int
+port_send(struct port *port, const uint8_t *frame, size_t len)
+{
+	if (!port->up)
+		return port_refuse(port, "the port is down");
+	if (len > port_frame_max(port))
+		return port_refuse(port, "longer than the MTU");
+	if (port->ops->send(port, frame, len) < 0)
+		return port_refuse(port, "the port refused it");
+	port_sent(port, frame, len);
 	return 0;
 }
 
@@ -56,6 +65,30 @@ port_deliver(struct port *port, const uint8_t *frame, size_t len)
 		kept = true;
 	}
 	trace_rx_end(port->trace, saved, kept);
+}
+
+void
+port_deliver_mut(struct port *port, uint8_t *frame, size_t len)
+{
+	uint8_t *outer = port->rx_frame;
+	size_t outer_len = port->rx_len;
+
+	port->rx_frame = frame;
+	port->rx_len = len;
+	port_deliver(port, frame, len);
+	port->rx_frame = outer;
+	port->rx_len = outer_len;
+}
+
+uint8_t *
+port_rx_writable(struct port *port, const uint8_t *at, size_t len)
+{
+	const uint8_t *frame = port->rx_frame;
+
+	if (!frame || at < frame || len > port->rx_len ||
+	    (size_t)(at - frame) > port->rx_len - len)
+		return NULL;
+	return port->rx_frame + (at - frame);
 }
 
 void
@@ -129,15 +162,21 @@ port_set_json(const struct port_set *set)
 void
 port_set_stats_json(const struct port_set *set, json_t *obj)
 {
-	uint64_t rx = 0, down = 0, oversize = 0;
+	uint64_t rx = 0, down = 0, oversize = 0, rx_ring = 0, tx_ring = 0;
 
 	for (int i = 0; i < set->n; i++) {
 		rx += set->port[i]->cnt.rx_packets;
 		down += set->port[i]->cnt.rx_port_down;
 		oversize += set->port[i]->cnt.rx_oversize;
+		rx_ring += set->port[i]->cnt.rx_ring_full;
+		tx_ring += set->port[i]->cnt.tx_ring_full;
 	}
 	json_object_set_new(obj, "rx_frames", json_integer((json_int_t)rx));
 	json_object_set_new(obj, "port_down", json_integer((json_int_t)down));
 	json_object_set_new(obj, "oversize",
 			    json_integer((json_int_t)oversize));
+	json_object_set_new(obj, "rx_ring_full",
+			    json_integer((json_int_t)rx_ring));
+	json_object_set_new(obj, "tx_ring_full",
+			    json_integer((json_int_t)tx_ring));
 }

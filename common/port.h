@@ -21,7 +21,10 @@
 
 /*
  * rx_dropped counts every received frame that was not used: those the port
- * itself refused (rx_port_down, rx_oversize) and those its owner dropped.
+ * itself refused (rx_port_down, rx_oversize), those the kernel could not
+ * hand over because the receive ring was full (rx_ring_full), and those
+ * its owner dropped. tx_dropped counts every frame that could not be sent,
+ * tx_ring_full those for which the transmit ring had no free slot.
  */
 struct port_counters {
 	uint64_t rx_packets;
@@ -32,6 +35,8 @@ struct port_counters {
 	uint64_t tx_dropped;
 	uint64_t rx_port_down; /* arrived while the port was down */
 	uint64_t rx_oversize;  /* longer than the port's MTU allows */
+	uint64_t rx_ring_full; /* dropped by the kernel: no room to receive */
+	uint64_t tx_ring_full; /* no free slot to send from */
 };
 
 struct port;
@@ -66,6 +71,9 @@ struct port {
 	void *rx_arg;
 	struct capture *capture; /* while `capture start` runs */
 	struct trace *trace;	 /* the owner's trace recorder, or NULL */
+	/* While port_deliver_mut() hands it on: the frame, writable. */
+	uint8_t *rx_frame;
+	size_t rx_len;
 };
 
 /*
@@ -78,6 +86,18 @@ int port_send(struct port *port, const uint8_t *frame, size_t len);
  * down, or a frame longer than the MTU allows, never reaches the owner.
  */
 void port_deliver(struct port *port, const uint8_t *frame, size_t len);
+/*
+ * The same for a frame that the owner may rewrite while it handles it
+ * (one in a receive ring, which no one reads after): port_rx_writable()
+ * lends it. A frame sent on from there leaves without being copied.
+ */
+void port_deliver_mut(struct port *port, uint8_t *frame, size_t len);
+/*
+ * The bytes [at, at + len) of the frame being handed on by port, writable,
+ * when port_deliver_mut() is handing it on and they lie inside it; NULL
+ * otherwise (the caller then works on a copy).
+ */
+uint8_t *port_rx_writable(struct port *port, const uint8_t *at, size_t len);
 void port_close(struct port *port);
 /* The largest frame (without FCS) the port's MTU allows, tagged or not. */
 size_t port_frame_max(const struct port *port);
@@ -104,7 +124,9 @@ void port_set_close(struct port_set *set);
 /* The rows of `show ports`. */
 json_t *port_set_json(const struct port_set *set);
 /* Counters of the whole set for `show stats`: rx_frames (every frame
- * received), port_down and oversize (refused by the ports). */
+ * received), port_down and oversize (refused by the ports), rx_ring_full
+ * (dropped by the kernel, the receive rings being full) and tx_ring_full
+ * (not sent, the transmit rings being full). */
 void port_set_stats_json(const struct port_set *set, json_t *obj);
 
 #endif

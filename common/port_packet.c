@@ -1,50 +1,83 @@
 /*
- * Ports over AF_PACKET. Frames are received with recvmmsg and sent with
- * sendmmsg in batches: a burst of frames costs one system call, not one per
- * frame. Frames queued for sending leave before the event loop next blocks
- * (an ev_prepare watcher), or at once when the batch is full.
+ * Ports over AF_PACKET. Each port has a socket that receives into a
+ * memory-mapped ring (port_ring.h) that the daemon reads in place, and
+ * one that sends with sendmmsg in batches, bypassing the queueing
+ * discipline; the sending socket is not in the event loop, so freeing
+ * what it sent wakes no one. A frame sent on
+ * while it is being received is not copied: its batch entry points into
+ * the ring, and every port's batch leaves before the ring's frames go
+ * back to the kernel. Other frames are copied into the batch. A batch
+ * leaves when it is full, when the ring's frames go back, or before the
+ * event loop next blocks (an ev_prepare watcher).
+ *
+ * Busy polling (off by default): for a while after the last frame, the
+ * loop does not sleep but keeps looking at every port's receive ring, so
+ * that a frame is handled the moment the kernel writes it; the rings are
+ * then TPACKET_V2, whose frames are visible one by one.
  */
 #include "port_packet.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <arpa/inet.h>
-#include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "port_ring.h"
 
-#define PACKET_BATCH 32
-#define PACKET_RX_ROUNDS 8 /* batches per wake-up, so no port starves */
-#define PACKET_TX_SLOT 9216
-#define PACKET_SOCKBUF (4 * 1024 * 1024)
+#define PACKET_RX_BUDGET 1024 /* frames per wake-up, so no port starves */
+#define PACKET_BATCH 64	      /* frames per sendmmsg */
+#define PACKET_TX_SLOT 2048   /* a copied frame; longer ones go alone */
+#define PACKET_SNDBUF (4 * 1024 * 1024)
 #define PACKET_STATS_SECONDS 1.0
+#define PACKET_POLL_SLICE_NS 20000 /* spinning before the loop looks */
 
 struct port_packet {
 	struct port port;
 	struct ev_loop *loop;
-	int fd;
-	ev_io rx_watcher;
-	ev_prepare flush_watcher;
-	ev_timer stats_timer;
-	uint8_t *rx_buf[PACKET_BATCH];
-	struct iovec rx_iov[PACKET_BATCH];
-	struct sockaddr_ll rx_addr[PACKET_BATCH];
-	struct mmsghdr rx_msg[PACKET_BATCH];
+	bool promisc;
+	int fd;	   /* receives */
+	int tx_fd; /* sends */
+	struct ring_rx rx;
 	uint8_t (*tx_buf)[PACKET_TX_SLOT];
 	struct iovec tx_iov[PACKET_BATCH];
 	struct mmsghdr tx_msg[PACKET_BATCH];
 	unsigned tx_count;
+	ev_io rx_watcher;
+	ev_prepare flush_watcher;
+	ev_timer stats_timer;
+	struct port_packet *next; /* among the open ports */
 };
+
+/* Every open port, the ring being read, and the busy polling. */
+static struct {
+	struct port_packet *ports;
+	const struct ring_rx *draining; /* its frames are sent uncopied */
+	struct ev_loop *loop;
+	ev_idle idle;
+	unsigned usec;	   /* 0: off */
+	int64_t last_seen; /* ns, when a frame last came in */
+} port_poll;
 
 static struct port_packet *
 port_packet_of(struct port *port)
 {
 	return (struct port_packet *)port;
+}
+
+static int64_t
+port_packet_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 void
@@ -54,8 +87,8 @@ port_packet_flush(struct port *port)
 	unsigned sent = 0;
 
 	while (sent < pp->tx_count) {
-		int n =
-		    sendmmsg(pp->fd, pp->tx_msg + sent, pp->tx_count - sent, 0);
+		int n = sendmmsg(pp->tx_fd, pp->tx_msg + sent,
+				 pp->tx_count - sent, 0);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -71,26 +104,13 @@ port_packet_flush(struct port *port)
 	ev_prepare_stop(pp->loop, &pp->flush_watcher);
 }
 
-static int
-port_packet_send(struct port *port, const uint8_t *frame, size_t len)
+/* Sends every port's batch, before the frames they point to go back. */
+static void
+port_packet_flush_all(void)
 {
-	struct port_packet *pp = port_packet_of(port);
-	struct mmsghdr *msg;
-
-	if (len > PACKET_TX_SLOT) {
-		port_packet_flush(port);
-		return send(pp->fd, frame, len, 0) < 0 ? -1 : 0;
-	}
-	memcpy(pp->tx_buf[pp->tx_count], frame, len);
-	pp->tx_iov[pp->tx_count].iov_len = len;
-	msg = &pp->tx_msg[pp->tx_count];
-	msg->msg_hdr.msg_iov = &pp->tx_iov[pp->tx_count];
-	msg->msg_hdr.msg_iovlen = 1;
-	if (pp->tx_count++ == 0)
-		ev_prepare_start(pp->loop, &pp->flush_watcher);
-	if (pp->tx_count == PACKET_BATCH)
-		port_packet_flush(port);
-	return 0;
+	for (struct port_packet *pp = port_poll.ports; pp; pp = pp->next)
+		if (pp->tx_count)
+			port_packet_flush(&pp->port);
 }
 
 static void
@@ -101,75 +121,209 @@ port_packet_flush_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	port_packet_flush(w->data);
 }
 
-static void
-port_packet_read(struct ev_loop *loop, ev_io *w, int revents)
+/* Is frame in the ring being read, so that it lives until the flush? */
+static bool
+port_packet_in_ring(const uint8_t *frame, size_t len)
 {
-	struct port_packet *pp = w->data;
+	const struct ring_rx *rx = port_poll.draining;
 
-	(void)loop;
-	(void)revents;
-	for (int round = 0; round < PACKET_RX_ROUNDS; round++) {
-		int n;
+	return rx && frame >= rx->map && len <= rx->map_len &&
+	       (size_t)(frame - rx->map) <= rx->map_len - len;
+}
 
-		for (int i = 0; i < PACKET_BATCH; i++) {
-			pp->rx_msg[i].msg_hdr.msg_namelen =
-			    sizeof(pp->rx_addr[i]);
-			pp->rx_msg[i].msg_hdr.msg_flags = 0;
-		}
-		n = recvmmsg(pp->fd, pp->rx_msg, PACKET_BATCH, MSG_TRUNC, NULL);
-		if (n < 0) {
-			if (errno != EAGAIN && errno != EINTR)
-				log_warn("port_packet_read: %s", pp->port.name);
-			return;
-		}
-		for (int i = 0; i < n; i++) {
-			size_t len = pp->rx_msg[i].msg_len;
+static int
+port_packet_send(struct port *port, const uint8_t *frame, size_t len)
+{
+	struct port_packet *pp = port_packet_of(port);
+	struct iovec *iov = &pp->tx_iov[pp->tx_count];
 
-			/* Older kernels lack PACKET_IGNORE_OUTGOING. */
-			if (pp->rx_addr[i].sll_pkttype == PACKET_OUTGOING)
-				continue;
-			if (len > PORT_FRAME_MAX) {
-				pp->port.cnt.rx_packets++;
-				pp->port.cnt.rx_dropped++;
-				continue;
-			}
-			port_deliver(&pp->port, pp->rx_buf[i], len);
-		}
-		if (n < PACKET_BATCH)
-			return;
+	if (port_packet_in_ring(frame, len)) {
+		iov->iov_base = (void *)(uintptr_t)frame;
+	} else if (len <= PACKET_TX_SLOT) {
+		memcpy(pp->tx_buf[pp->tx_count], frame, len);
+		iov->iov_base = pp->tx_buf[pp->tx_count];
+	} else {
+		/* Too long for a slot: sent on its own, after the rest. */
+		port_packet_flush(port);
+		return send(pp->tx_fd, frame, len, 0) < 0 ? -1 : 0;
+	}
+	iov->iov_len = len;
+	if (pp->tx_count++ == 0)
+		ev_prepare_start(pp->loop, &pp->flush_watcher);
+	if (pp->tx_count == PACKET_BATCH)
+		port_packet_flush(port);
+	return 0;
+}
+
+/* Hands one frame from the ring to the owner, or counts why not. */
+static void
+port_packet_frame(struct port *port, const struct ring_frame *f)
+{
+	/* Older kernels lack PACKET_IGNORE_OUTGOING. */
+	if (f->pkttype == PACKET_OUTGOING)
+		return;
+	if (f->wire_len > PORT_FRAME_MAX) {
+		port->cnt.rx_packets++;
+		port->cnt.rx_dropped++;
+	} else if (f->len < f->wire_len) {
+		/* Cut short by a slot sized for a smaller MTU. */
+		port->cnt.rx_packets++;
+		port->cnt.rx_bytes += f->wire_len;
+		port->cnt.rx_oversize++;
+		port->cnt.rx_dropped++;
+	} else {
+		port_deliver_mut(port, f->data, f->len);
 	}
 }
 
 /*
- * Frames the kernel had to drop because the socket's buffer was full never
+ * Hands the frames the kernel wrote to the owner, a ring block (or what
+ * V2 slots there are) at a time: what they made the ports send leaves
+ * before they go back. Returns how many there were.
+ */
+static int
+port_packet_drain(struct port_packet *pp)
+{
+	struct ring_frame f;
+	uint64_t bad = 0;
+	int n = 0;
+
+	if (!pp->rx.map)
+		return 0;
+	do {
+		port_poll.draining = &pp->rx;
+		while (n < PACKET_RX_BUDGET &&
+		       ring_rx_next(&pp->rx, &f, &bad)) {
+			n++;
+			port_packet_frame(&pp->port, &f);
+		}
+		port_packet_flush_all();
+		port_poll.draining = NULL;
+		ring_rx_release(&pp->rx);
+	} while (n < PACKET_RX_BUDGET && ring_rx_ready(&pp->rx));
+	pp->port.cnt.rx_packets += bad;
+	pp->port.cnt.rx_dropped += bad;
+	return n;
+}
+
+/* Frames came in: busy polling, when on, goes on for a while. */
+static void
+port_poll_arm(void)
+{
+	if (!port_poll.usec)
+		return;
+	port_poll.last_seen = port_packet_clock();
+	if (!ev_is_active(&port_poll.idle))
+		ev_idle_start(port_poll.loop, &port_poll.idle);
+}
+
+static void
+port_packet_read(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct port_packet *pp = w->data;
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	(void)loop;
+	(void)revents;
+	if (port_packet_drain(pp) > 0) {
+		port_poll_arm();
+		return;
+	}
+	/* Woken with nothing to read: an error (the interface went away)
+	 * that stays pending, and keeps waking the loop, until read. */
+	if (getsockopt(pp->fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err)
+		log_warnx("port_packet_read: %s: %s", pp->port.name,
+			  strerror(err));
+}
+
+/*
+ * The loop has nothing else to do: spin over the rings for a short slice,
+ * handing on whatever arrives, and stop once nothing has come for the
+ * busy-poll time (the loop then sleeps until a socket wakes it).
+ */
+static void
+port_poll_idle_cb(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	int64_t start = port_packet_clock(), now = start;
+	bool seen = false;
+
+	(void)revents;
+	do {
+		for (struct port_packet *pp = port_poll.ports; pp;
+		     pp = pp->next)
+			if (pp->rx.map && ring_rx_ready(&pp->rx) &&
+			    port_packet_drain(pp))
+				seen = true;
+		now = port_packet_clock();
+		/* Other daemons may poll on this CPU too: the one a frame
+		 * is for must get to run. */
+		if (!seen)
+			sched_yield();
+	} while (!seen && now - start < PACKET_POLL_SLICE_NS);
+	if (seen)
+		port_poll.last_seen = now;
+	else if (now - port_poll.last_seen > (int64_t)port_poll.usec * 1000)
+		ev_idle_stop(loop, w);
+}
+
+/*
+ * Frames the kernel had to drop because the receive ring was full never
  * reach us: the kernel counts them, and reading the count resets it.
  */
 static void
 port_packet_stats_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct port_packet *pp = w->data;
-	struct tpacket_stats st;
+	struct tpacket_stats_v3 st;
 	socklen_t len = sizeof(st);
 
 	(void)loop;
 	(void)revents;
-	if (getsockopt(pp->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
+	if (getsockopt(pp->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0) {
+		pp->port.cnt.rx_ring_full += st.tp_drops;
 		pp->port.cnt.rx_dropped += st.tp_drops;
+	}
+}
+
+static void
+port_packet_rx_close(struct port_packet *pp)
+{
+	if (pp->fd < 0)
+		return;
+	ev_io_stop(pp->loop, &pp->rx_watcher);
+	port_packet_stats_cb(pp->loop, &pp->stats_timer, 0);
+	ring_rx_unmap(&pp->rx);
+	close(pp->fd);
+	pp->fd = -1;
+}
+
+static void
+port_packet_free(struct port_packet *pp)
+{
+	port_packet_rx_close(pp);
+	if (pp->tx_fd >= 0)
+		close(pp->tx_fd);
+	free(pp->tx_buf);
+	free(pp);
 }
 
 static void
 port_packet_close(struct port *port)
 {
 	struct port_packet *pp = port_packet_of(port);
+	struct port_packet **link = &port_poll.ports;
 
 	port_packet_flush(port);
+	ev_prepare_stop(pp->loop, &pp->flush_watcher);
 	ev_timer_stop(pp->loop, &pp->stats_timer);
-	ev_io_stop(pp->loop, &pp->rx_watcher);
-	close(pp->fd);
-	for (int i = 0; i < PACKET_BATCH; i++)
-		free(pp->rx_buf[i]);
-	free(pp->tx_buf);
-	free(pp);
+	while (*link && *link != pp)
+		link = &(*link)->next;
+	if (*link)
+		*link = pp->next;
+	if (!port_poll.ports && ev_is_active(&port_poll.idle))
+		ev_idle_stop(pp->loop, &port_poll.idle);
+	port_packet_free(pp);
 }
 
 static const struct port_ops port_packet_ops = {
@@ -177,11 +331,15 @@ static const struct port_ops port_packet_ops = {
     .close = port_packet_close,
 };
 
+/*
+ * The receiving socket and its ring: every frame of the interface but the
+ * ones sent from it, in a V2 ring when busy polling is on, else V3.
+ */
 static int
-port_packet_socket(struct port_packet *pp, bool promisc)
+port_packet_socket(struct port_packet *pp)
 {
+	int one = 1, version = port_poll.usec ? TPACKET_V2 : TPACKET_V3;
 	struct sockaddr_ll sll = {0};
-	int one = 1, bufsize = PACKET_SOCKBUF;
 
 	/* Protocol 0 until bound, so no frame of another interface arrives. */
 	pp->fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -189,14 +347,15 @@ port_packet_socket(struct port_packet *pp, bool promisc)
 		return -1;
 	setsockopt(pp->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
 		   sizeof(one));
-	setsockopt(pp->fd, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof(bufsize));
-	setsockopt(pp->fd, SOL_SOCKET, SO_SNDBUF, &bufsize, sizeof(bufsize));
+	if (ring_rx_setup(pp->fd, &pp->rx, version, port_frame_max(&pp->port)) <
+	    0)
+		return -1;
 	sll.sll_family = AF_PACKET;
 	sll.sll_protocol = htons(ETH_P_ALL);
 	sll.sll_ifindex = pp->port.ifindex;
 	if (bind(pp->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
 		return -1;
-	if (promisc) {
+	if (pp->promisc) {
 		struct packet_mreq mr = {0};
 
 		mr.mr_ifindex = pp->port.ifindex;
@@ -205,26 +364,59 @@ port_packet_socket(struct port_packet *pp, bool promisc)
 			       sizeof(mr)) < 0)
 			return -1;
 	}
+	ev_io_init(&pp->rx_watcher, port_packet_read, pp->fd, EV_READ);
+	pp->rx_watcher.data = pp;
+	ev_io_start(pp->loop, &pp->rx_watcher);
 	return 0;
 }
 
+/*
+ * The sending socket: bound to the interface with protocol 0, so that it
+ * receives nothing; its frames skip the queueing discipline.
+ */
 static int
-port_packet_buffers(struct port_packet *pp)
+port_packet_tx_socket(struct port_packet *pp)
 {
-	pp->tx_buf = calloc(PACKET_BATCH, PACKET_TX_SLOT);
-	if (!pp->tx_buf)
+	int one = 1, bufsize = PACKET_SNDBUF;
+	struct sockaddr_ll sll = {0};
+
+	pp->tx_fd =
+	    socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (pp->tx_fd < 0)
 		return -1;
-	for (int i = 0; i < PACKET_BATCH; i++) {
-		pp->rx_buf[i] = malloc(PORT_FRAME_MAX + 1);
-		if (!pp->rx_buf[i])
-			return -1;
-		pp->rx_iov[i].iov_base = pp->rx_buf[i];
-		pp->rx_iov[i].iov_len = PORT_FRAME_MAX + 1;
-		pp->rx_msg[i].msg_hdr.msg_iov = &pp->rx_iov[i];
-		pp->rx_msg[i].msg_hdr.msg_iovlen = 1;
-		pp->rx_msg[i].msg_hdr.msg_name = &pp->rx_addr[i];
-		pp->tx_iov[i].iov_base = pp->tx_buf[i];
+	setsockopt(pp->tx_fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one,
+		   sizeof(one));
+	setsockopt(pp->tx_fd, SOL_SOCKET, SO_SNDBUF, &bufsize, sizeof(bufsize));
+	sll.sll_family = AF_PACKET;
+	sll.sll_ifindex = pp->port.ifindex;
+	return bind(pp->tx_fd, (struct sockaddr *)&sll, sizeof(sll));
+}
+
+/* Fills in the port from its link, brought up; -1 with a message. */
+static int
+port_packet_link(struct port_packet *pp, const char *ifname, char *err,
+		 size_t errlen)
+{
+	struct nl_link link;
+
+	if (strlen(ifname) >= PORT_NAME_MAX || nl_link_get(ifname, &link) < 0) {
+		snprintf(err, errlen, "%s: no such interface", ifname);
+		return -1;
 	}
+	if (!(link.flags & IFF_UP) && nl_link_set_up(link.ifindex) < 0) {
+		snprintf(err, errlen, "%s: cannot bring the link up: %s",
+			 ifname, strerror(errno));
+		return -1;
+	}
+	if (nl_link_get(ifname, &link) < 0) {
+		snprintf(err, errlen, "%s: interface vanished", ifname);
+		return -1;
+	}
+	snprintf(pp->port.name, sizeof(pp->port.name), "%s", ifname);
+	pp->port.ifindex = link.ifindex;
+	memcpy(pp->port.mac, link.mac, sizeof(pp->port.mac));
+	pp->port.mtu = link.mtu;
+	pp->port.up = link.up;
 	return 0;
 }
 
@@ -233,62 +425,79 @@ port_packet_open(struct ev_loop *loop, const char *ifname, bool promisc,
 		 port_rx_fn rx, void *arg, char *err, size_t errlen)
 {
 	struct port_packet *pp = calloc(1, sizeof(*pp));
-	struct nl_link link;
 
 	if (!pp) {
 		snprintf(err, errlen, "%s: out of memory", ifname);
 		return NULL;
 	}
-	pp->fd = -1;
-	if (strlen(ifname) >= PORT_NAME_MAX || nl_link_get(ifname, &link) < 0) {
-		snprintf(err, errlen, "%s: no such interface", ifname);
-		goto fail;
+	pp->fd = pp->tx_fd = -1;
+	pp->loop = loop;
+	pp->promisc = promisc;
+	if (port_packet_link(pp, ifname, err, errlen) < 0) {
+		port_packet_free(pp);
+		return NULL;
 	}
-	if (!(link.flags & IFF_UP) && nl_link_set_up(link.ifindex) < 0) {
-		snprintf(err, errlen, "%s: cannot bring the link up: %s",
-			 ifname, strerror(errno));
-		goto fail;
-	}
-	if (nl_link_get(ifname, &link) < 0) {
-		snprintf(err, errlen, "%s: interface vanished", ifname);
-		goto fail;
-	}
-	snprintf(pp->port.name, sizeof(pp->port.name), "%s", ifname);
-	pp->port.ifindex = link.ifindex;
-	memcpy(pp->port.mac, link.mac, sizeof(pp->port.mac));
-	pp->port.mtu = link.mtu;
-	pp->port.up = link.up;
 	pp->port.ops = &port_packet_ops;
 	pp->port.rx = rx;
 	pp->port.rx_arg = arg;
-	pp->loop = loop;
-	if (port_packet_buffers(pp) < 0) {
+	pp->tx_buf = calloc(PACKET_BATCH, PACKET_TX_SLOT);
+	if (!pp->tx_buf) {
 		snprintf(err, errlen, "%s: out of memory", ifname);
-		goto fail;
+		port_packet_free(pp);
+		return NULL;
 	}
-	if (port_packet_socket(pp, promisc) < 0) {
+	for (int i = 0; i < PACKET_BATCH; i++) {
+		pp->tx_msg[i].msg_hdr.msg_iov = &pp->tx_iov[i];
+		pp->tx_msg[i].msg_hdr.msg_iovlen = 1;
+	}
+	if (port_packet_tx_socket(pp) < 0 || port_packet_socket(pp) < 0) {
 		snprintf(err, errlen, "%s: packet socket: %s", ifname,
 			 strerror(errno));
-		goto fail;
+		port_packet_free(pp);
+		return NULL;
 	}
-	ev_io_init(&pp->rx_watcher, port_packet_read, pp->fd, EV_READ);
-	pp->rx_watcher.data = pp;
-	ev_io_start(loop, &pp->rx_watcher);
 	ev_prepare_init(&pp->flush_watcher, port_packet_flush_cb);
 	pp->flush_watcher.data = pp;
 	ev_timer_init(&pp->stats_timer, port_packet_stats_cb,
 		      PACKET_STATS_SECONDS, PACKET_STATS_SECONDS);
 	pp->stats_timer.data = pp;
 	ev_timer_start(loop, &pp->stats_timer);
+	if (!port_poll.loop) {
+		port_poll.loop = loop;
+		ev_idle_init(&port_poll.idle, port_poll_idle_cb);
+	}
+	pp->next = port_poll.ports;
+	port_poll.ports = pp;
 	return &pp->port;
-fail:
-	if (pp->fd >= 0)
-		close(pp->fd);
-	for (int i = 0; i < PACKET_BATCH; i++)
-		free(pp->rx_buf[i]);
-	free(pp->tx_buf);
-	free(pp);
-	return NULL;
+}
+
+int
+port_packet_busy_poll(unsigned usec)
+{
+	bool ring_changes = !port_poll.usec != !usec;
+
+	port_poll.usec = usec;
+	if (!usec && port_poll.loop && ev_is_active(&port_poll.idle))
+		ev_idle_stop(port_poll.loop, &port_poll.idle);
+	if (!ring_changes)
+		return 0;
+	/* Each port gets the receive ring that suits (V2 to poll). */
+	for (struct port_packet *pp = port_poll.ports; pp; pp = pp->next) {
+		port_packet_drain(pp);
+		port_packet_rx_close(pp);
+		if (port_packet_socket(pp) < 0) {
+			log_warn("port_packet_busy_poll: %s", pp->port.name);
+			port_packet_rx_close(pp);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+unsigned
+port_packet_busy_poll_usec(void)
+{
+	return port_poll.usec;
 }
 
 int

@@ -9,9 +9,10 @@
 
 /*
  * Opens ifname as a port on loop: brings the link up, binds a packet socket
- * to it (promiscuous when promisc is set), ignores the socket's own
- * transmissions, and receives and sends frames in batches. rx is called for
- * each frame received. Returns NULL with a message in err on failure.
+ * to it (promiscuous when promisc is set) that receives into a mapped ring
+ * and ignores the port's own transmissions, and a second one that sends
+ * from a mapped ring in batches. rx is called for each frame received.
+ * Returns NULL with a message in err on failure.
  */
 struct port *port_packet_open(struct ev_loop *loop, const char *ifname,
 			      bool promisc, port_rx_fn rx, void *arg, char *err,
@@ -35,5 +36,15 @@ void port_packet_link_apply(struct port **ports, int nports,
 
 /* Sends every queued frame now (also done before the loop blocks). */
 void port_packet_flush(struct port *port);
+
+/*
+ * Low latency: after a frame arrives, the loop busy-polls every packet
+ * port's receive ring for usec microseconds before it sleeps, instead of
+ * waiting to be woken (0, the default: never). Ports, open or opened
+ * later, get the receive ring that suits. -1 when a port's ring could not
+ * be changed (it is logged).
+ */
+int port_packet_busy_poll(unsigned usec);
+unsigned port_packet_busy_poll_usec(void);
 
 #endif

@@ -8,24 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 
-#include "checksum.h"
-
-/*
- * Decrements the TTL of the datagram at buf, updating the header checksum
- * incrementally (RFC 1624): TTL and protocol share a 16-bit word.
- */
-static void
-router_ttl_decrement(uint8_t *buf)
-{
-	struct ipv4_hdr *h = (struct ipv4_hdr *)buf;
-	uint16_t old_word = (uint16_t)(h->ttl << 8 | h->proto);
-	uint16_t check;
-
-	h->ttl--;
-	check = checksum_update16(ntohs(h->check), old_word,
-				  (uint16_t)(h->ttl << 8 | h->proto));
-	h->check = htons(check);
-}
+#include <string.h>
 
 /* The refusals in words, for traces. */
 static const char *const router_refusal_words[ROUTER_STAT_COUNT] = {
@@ -70,6 +53,46 @@ router_forward_refusal(const struct router *r, const struct ipv4_pkt *pkt,
 	return -1;
 }
 
+/*
+ * The fast way on, for a datagram that fits the egress MTU and whose next
+ * hop's MAC is known: its frame, still in the port's receive ring, is
+ * rewritten where it lies (new MACs, TTL one less, the checksum updated
+ * incrementally, padding cleared) and sent from there. False when it
+ * cannot be taken (the frame is not writable, the next hop needs ARP, a
+ * broadcast, fragmentation, a trace being written): the general way
+ * decides then, with the same outcome.
+ */
+static bool
+router_forward_fast(struct router *r, struct port *in,
+		    const struct ipv4_pkt *pkt, const struct route *rt)
+{
+	struct ipnode *n = &r->node;
+	struct port *out = rt->port;
+	uint32_t nexthop = rt->gateway ? rt->gateway : pkt->dst;
+	size_t len = ETHER_HDR_LEN + pkt->len;
+	size_t frame_len = len < ETHER_MIN_FRAME ? ETHER_MIN_FRAME : len;
+	const uint8_t *mac;
+	uint8_t *frame;
+
+	if (trace_noting(n->trace) || !out->up || pkt->len > out->mtu ||
+	    ipnode_is_broadcast(n, nexthop))
+		return false;
+	mac = arp_cache_ready(&n->arp, out, nexthop);
+	/* The datagram follows an untagged Ethernet header (tagged frames
+	 * never get here). */
+	frame = mac ? port_rx_writable(in, pkt->data - ETHER_HDR_LEN, frame_len)
+		    : NULL;
+	if (!frame)
+		return false;
+	ether_build(frame, mac, out->mac, ETHERTYPE_IPV4);
+	memset(frame + len, 0, frame_len - len);
+	ipv4_ttl_decrement(frame + ETHER_HDR_LEN);
+	if (port_send(out, frame, frame_len) < 0)
+		n->stats[IPNODE_tx_failed]++;
+	r->stats[STAT_forwarded]++;
+	return true;
+}
+
 bool
 router_forward(struct ipnode *n, struct port *in, const struct ipv4_pkt *pkt,
 	       bool link_multicast)
@@ -80,7 +103,6 @@ router_forward(struct ipnode *n, struct port *in, const struct ipv4_pkt *pkt,
 	struct pbuf *p;
 	int frames;
 
-	(void)in;
 	if (refusal >= 0) {
 		r->stats[refusal]++;
 		trace_drop(n->trace, router_refusal_words[refusal]);
@@ -108,6 +130,8 @@ router_forward(struct ipnode *n, struct port *in, const struct ipv4_pkt *pkt,
 				  0);
 		return true;
 	}
+	if (router_forward_fast(r, in, pkt, rt))
+		return true;
 	router_trace_route(r, rt);
 	p = pbuf_copy(pkt->data, pkt->len, PBUF_HEADROOM);
 	if (!p) {
@@ -115,7 +139,7 @@ router_forward(struct ipnode *n, struct port *in, const struct ipv4_pkt *pkt,
 		trace_drop(n->trace, "out of memory");
 		return true;
 	}
-	router_ttl_decrement(p->data);
+	ipv4_ttl_decrement(p->data);
 	frames = ipnode_output_hop(n, rt->port,
 				   rt->gateway ? rt->gateway : pkt->dst, p);
 	if (frames < 0 && errno == EMSGSIZE) {

@@ -37,16 +37,22 @@ static void
 switch_learn(struct switch_state *sw, struct port *in, const uint8_t *src,
 	     uint16_t vlan, double now)
 {
+	enum mactable_learn_result learned =
+	    mactable_learn(&sw->macs, src, vlan, in->index, now);
 	char mac[ETHER_ADDR_STRLEN];
 
+	/* The common case, a known station, costs no words. */
+	if (learned == MACTABLE_REFRESHED) {
+		sw->stats[STAT_mac_refreshed]++;
+		return;
+	}
 	ether_ntoa_buf(src, mac);
-	switch (mactable_learn(&sw->macs, src, vlan, in->index, now)) {
+	switch (learned) {
 	case MACTABLE_NEW:
 		sw->stats[STAT_mac_learned]++;
 		trace_note(sw->trace, "learned %s on %s", mac, in->name);
 		break;
 	case MACTABLE_REFRESHED:
-		sw->stats[STAT_mac_refreshed]++;
 		break;
 	case MACTABLE_MOVED:
 		sw->stats[STAT_station_moves]++;

@@ -255,11 +255,51 @@ test_fragment_past_65535(void **state)
 	assert_int_equal(f.n, 1);
 }
 
+/*
+ * The TTL decremented in place with an incremental checksum update (RFC
+ * 1624) gives the checksum a full recomputation gives, over random
+ * headers with options, every TTL and checksums near the edges.
+ */
+static void
+test_ttl_decrement_incremental(void **state)
+{
+	uint32_t seed = 12345;
+
+	(void)state;
+	for (int i = 0; i < 200000; i++) {
+		uint8_t hdr[60], full[60];
+		size_t len = 20 + 4 * (size_t)(i % 11);
+		uint16_t check;
+
+		for (size_t j = 0; j < len; j++) {
+			seed = seed * 1103515245 + 12345;
+			hdr[j] = (uint8_t)(seed >> 16);
+		}
+		hdr[0] = (uint8_t)(0x40 | len / 4);
+		hdr[8] = (uint8_t)(1 + i % 255);
+		hdr[10] = hdr[11] = 0;
+		check = checksum(hdr, len);
+		hdr[10] = (uint8_t)(check >> 8);
+		hdr[11] = (uint8_t)check;
+		memcpy(full, hdr, len);
+		ipv4_ttl_decrement(hdr);
+		full[8]--;
+		full[10] = full[11] = 0;
+		check = checksum(full, len);
+		full[10] = (uint8_t)(check >> 8);
+		full[11] = (uint8_t)check;
+		assert_int_equal(hdr[8], (uint8_t)(i % 255));
+		assert_int_equal(checksum(hdr, len), 0);
+		assert_memory_equal(hdr, full, len);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse_valid),
+	    cmocka_unit_test(test_ttl_decrement_incremental),
 	    cmocka_unit_test(test_parse_reasons),
 	    cmocka_unit_test(test_addresses),
 	    cmocka_unit_test(test_martians),

@@ -116,6 +116,48 @@ test_port_set(void **state)
 	mem_port_free(again);
 }
 
+struct writable_owner {
+	uint8_t *at_start, *at_end, *past_end, *before, *too_long;
+};
+
+static bool
+writable_rx(struct port *port, const uint8_t *frame, size_t len, void *arg)
+{
+	struct writable_owner *o = arg;
+
+	o->at_start = port_rx_writable(port, frame, 14);
+	o->at_end = port_rx_writable(port, frame + len - 4, 4);
+	o->past_end = port_rx_writable(port, frame + len - 4, 5);
+	o->before = port_rx_writable(port, frame + 1, len);
+	o->too_long = port_rx_writable(port, frame, len + 1);
+	return true;
+}
+
+/* Only a frame handed over by port_deliver_mut is lent writable, only
+ * within its bytes, and only while the owner handles it. */
+static void
+test_rx_writable(void **state)
+{
+	struct mem_port *mp = mem_port_new("p1", 1);
+	struct writable_owner o = {0};
+	uint8_t frame[64] = {0};
+
+	(void)state;
+	mp->port.rx = writable_rx;
+	mp->port.rx_arg = &o;
+	port_deliver(&mp->port, frame, sizeof(frame));
+	assert_null(o.at_start);
+	assert_null(o.at_end);
+	port_deliver_mut(&mp->port, frame, sizeof(frame));
+	assert_ptr_equal(o.at_start, frame);
+	assert_ptr_equal(o.at_end, frame + 60);
+	assert_null(o.past_end);
+	assert_null(o.before);
+	assert_null(o.too_long);
+	assert_null(port_rx_writable(&mp->port, frame, 14));
+	mem_port_free(mp);
+}
+
 int
 main(void)
 {
@@ -123,6 +165,7 @@ main(void)
 	    cmocka_unit_test(test_deliver_counts_and_refuses),
 	    cmocka_unit_test(test_send_refuses_down_and_oversize),
 	    cmocka_unit_test(test_port_set),
+	    cmocka_unit_test(test_rx_writable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

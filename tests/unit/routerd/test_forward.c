@@ -604,6 +604,83 @@ test_trace_ttl_expired(void **state)
 	json_decref(rows);
 }
 
+/*
+ * A frame handed over as a ring hands it (port_deliver_mut) is forwarded
+ * by rewriting it in place; byte for byte, what leaves is what the
+ * general way sends for the same frame, over random datagrams, TTLs,
+ * sizes and Ethernet padding, and the counters agree.
+ */
+static void
+test_fast_path_same_frames(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t seed = 99;
+	uint64_t tx;
+
+	know_hosts(f);
+	tx = f->b->port.cnt.tx_packets;
+	for (int i = 0; i < 300; i++) {
+		uint8_t general[1600], fast[1600];
+		size_t size = (size_t)(i * 37 % 1400), len, wire;
+		uint8_t ttl = (uint8_t)(2 + i % 254);
+		const struct mem_frame *a, *b;
+
+		len = echo_frame(general, f->a->port.mac, H_B, ttl, size,
+				 i % 3 ? IPV4_FLAG_DF : 0);
+		/* Short frames come padded, with whatever the sender had. */
+		wire = len < ETHER_MIN_FRAME ? ETHER_MIN_FRAME : len;
+		for (size_t j = len; j < wire + 8; j++) {
+			seed = seed * 1103515245 + 12345;
+			general[j] = (uint8_t)(seed >> 16);
+		}
+		wire += (size_t)(i % 2) * 8;
+		memcpy(fast, general, wire);
+		feed(f->a, general, wire);
+		port_deliver_mut(&f->a->port, fast, wire);
+		assert_int_equal(f->b->nsent, 2);
+		a = mem_port_frame(f->b, 0);
+		b = mem_port_frame(f->b, 1);
+		assert_int_equal(a->len, b->len);
+		assert_memory_equal(a->data, b->data, a->len);
+		/* The fast way wrote over the frame it was given. */
+		assert_memory_equal(fast, mac_hb, 6);
+		mem_port_clear(f->b);
+	}
+	assert_int_equal(f->r.stats[STAT_forwarded], 600);
+	assert_int_equal(f->a->port.cnt.rx_dropped, 0);
+	assert_int_equal(f->b->port.cnt.tx_packets - tx, 600);
+	assert_int_equal(f->a->nsent, 0);
+}
+
+/* Whatever the fast way cannot do, the general way does. */
+static void
+test_fast_path_falls_back(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t frame[200];
+	size_t len = echo_frame(frame, f->a->port.mac, H_B, 64, 56, 0);
+
+	/* The next hop is unknown: the datagram waits, the frame is kept. */
+	feed_arp(f->a, ARP_OP_REQUEST, mac_ha, H_A, R_A);
+	mem_port_clear(f->a);
+	port_deliver_mut(&f->a->port, frame, len);
+	assert_int_equal(f->b->nsent, 1);
+	assert_int_equal(mem_port_frame(f->b, 0)->data[13], 0x06); /* ARP */
+	assert_memory_equal(frame, f->a->port.mac, 6);
+	feed_arp(f->b, ARP_OP_REPLY, mac_hb, H_B, R_B);
+	assert_int_equal(f->b->nsent, 2);
+	assert_int_equal(sent_ip(f->b, 1, &(struct ether_frame){0}).ttl, 63);
+	/* TTL 1: time exceeded (after an ARP probe), the frame untouched. */
+	mem_port_clear(f->a);
+	len = echo_frame(frame, f->a->port.mac, H_B, 1, 56, 0);
+	port_deliver_mut(&f->a->port, frame, len);
+	assert_int_equal(f->a->nsent, 2);
+	assert_int_equal(frame[ETHER_HDR_LEN + 8], 1);
+	assert_memory_equal(frame, f->a->port.mac, 6);
+	assert_int_equal(f->r.stats[STAT_forwarded], 1);
+	assert_int_equal(f->r.stats[STAT_ttl_exceeded], 1);
+}
+
 int
 main(void)
 {
@@ -630,6 +707,10 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_trace_never_sent, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_trace_ttl_expired, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_fast_path_same_frames, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_fast_path_falls_back, setup,
 					    teardown),
 	};
 
