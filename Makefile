@@ -197,7 +197,7 @@ coverage: deps
 # hoplab beside the kernel, in the same run (never part of make test):
 # build/bench/results.json and ratios.svg; BENCH_SECONDS (5) per timed run.
 bench: deps
-	$(MAKE) all
+	$(MAKE) all $(REL)/bench/fib_bench
 	tests/bench/run
 
 demo: deps

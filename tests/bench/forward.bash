@@ -342,8 +342,7 @@ routes_path() {
 # (hoplab only), when the program is built.
 fib_path() {
 	local prog="" p out
-	for p in ${FIB_BENCH:-} "$REPO"/build/rel/tests/bench/fib_bench \
-		"$REPO"/build/bench/fib_bench "$REPO"/bin/fib_bench; do
+	for p in ${FIB_BENCH:-} "$REPO"/build/rel/bench/fib_bench; do
 		if [[ -x $p ]]; then
 			prog=$p
 			break
