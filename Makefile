@@ -22,7 +22,7 @@ DEB_PACKAGES := make gcc libc6-dev clang libclang-rt-14-dev llvm libev-dev \
 	bats bats-support bats-assert \
 	iproute2 ethtool tcpdump tshark iputils-ping traceroute netcat-openbsd \
 	python3 python3-scapy curl procps jq shellcheck clang-format coreutils \
-	graphviz libxml2-utils bsdextrautils netsniff-ng iperf3 util-linux
+	graphviz libxml2-utils bsdextrautils netsniff-ng iperf3 util-linux linux-perf
 
 DAEMONS := $(notdir $(wildcard daemons/*))
 COMMON_SRC := $(wildcard common/*.c)

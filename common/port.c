@@ -162,21 +162,18 @@ port_set_json(const struct port_set *set)
 void
 port_set_stats_json(const struct port_set *set, json_t *obj)
 {
-	uint64_t rx = 0, down = 0, oversize = 0, rx_ring = 0, tx_ring = 0;
+	uint64_t rx = 0, down = 0, oversize = 0, ring_full = 0;
 
 	for (int i = 0; i < set->n; i++) {
 		rx += set->port[i]->cnt.rx_packets;
 		down += set->port[i]->cnt.rx_port_down;
 		oversize += set->port[i]->cnt.rx_oversize;
-		rx_ring += set->port[i]->cnt.rx_ring_full;
-		tx_ring += set->port[i]->cnt.tx_ring_full;
+		ring_full += set->port[i]->cnt.rx_ring_full;
 	}
 	json_object_set_new(obj, "rx_frames", json_integer((json_int_t)rx));
 	json_object_set_new(obj, "port_down", json_integer((json_int_t)down));
 	json_object_set_new(obj, "oversize",
 			    json_integer((json_int_t)oversize));
 	json_object_set_new(obj, "rx_ring_full",
-			    json_integer((json_int_t)rx_ring));
-	json_object_set_new(obj, "tx_ring_full",
-			    json_integer((json_int_t)tx_ring));
+			    json_integer((json_int_t)ring_full));
 }

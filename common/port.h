@@ -23,8 +23,7 @@
  * rx_dropped counts every received frame that was not used: those the port
  * itself refused (rx_port_down, rx_oversize), those the kernel could not
  * hand over because the receive ring was full (rx_ring_full), and those
- * its owner dropped. tx_dropped counts every frame that could not be sent,
- * tx_ring_full those for which the transmit ring had no free slot.
+ * its owner dropped.
  */
 struct port_counters {
 	uint64_t rx_packets;
@@ -36,7 +35,6 @@ struct port_counters {
 	uint64_t rx_port_down; /* arrived while the port was down */
 	uint64_t rx_oversize;  /* longer than the port's MTU allows */
 	uint64_t rx_ring_full; /* dropped by the kernel: no room to receive */
-	uint64_t tx_ring_full; /* no free slot to send from */
 };
 
 struct port;
@@ -124,9 +122,8 @@ void port_set_close(struct port_set *set);
 /* The rows of `show ports`. */
 json_t *port_set_json(const struct port_set *set);
 /* Counters of the whole set for `show stats`: rx_frames (every frame
- * received), port_down and oversize (refused by the ports), rx_ring_full
- * (dropped by the kernel, the receive rings being full) and tx_ring_full
- * (not sent, the transmit rings being full). */
+ * received), port_down and oversize (refused by the ports), and
+ * rx_ring_full (dropped by the kernel, the receive rings being full). */
 void port_set_stats_json(const struct port_set *set, json_t *obj);
 
 #endif

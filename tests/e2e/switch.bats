@@ -500,3 +500,14 @@ test_teardown() {
 		assert_failure 2
 	done
 }
+
+@test "a VLAN-tagged frame leaves switchd with its tag, which the kernel had stripped on the way in" {
+	local m1
+	m1=$(mac_of h1)
+	start_tcpdump h2 "ether proto 0x8100 or vlan"
+	on h1 "$PKTINJECT" -i eth0 "ffffffffffff ${m1//:/} 8100 a064 88b5 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff0011223344556677"
+	wait_until 5 grep -q "vlan 100" "$BATS_TEST_TMPDIR/h2.txt"
+	stop_tcpdumps
+	run cat "$BATS_TEST_TMPDIR/h2.txt"
+	assert_output --partial "vlan 100, p 5, ethertype Unknown (0x88b5)"
+}
