@@ -36,6 +36,7 @@ struct daemon_opts {
 	int nifs;
 	int verbose;
 	double busy_poll; /* microseconds, 0: off */
+	bool bulk_rings;  /* TPACKET_V3 receive rings */
 	char socket_buf[PATH_MAX];
 	char capture_dir[PATH_MAX];
 };

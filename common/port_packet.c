@@ -58,6 +58,7 @@ struct port_packet {
 /* Every open port, the ring being read, and the busy polling. */
 static struct {
 	struct port_packet *ports;
+	bool bulk;			/* V3 rings while not busy polling */
 	const struct ring_rx *draining; /* its frames are sent uncopied */
 	struct ev_loop *loop;
 	ev_idle idle;
@@ -333,12 +334,15 @@ static const struct port_ops port_packet_ops = {
 
 /*
  * The receiving socket and its ring: every frame of the interface but the
- * ones sent from it, in a V2 ring when busy polling is on, else V3.
+ * ones sent from it, in a V2 ring (each frame seen as soon as it is
+ * written) unless bulk rings were asked for and busy polling is off.
  */
 static int
 port_packet_socket(struct port_packet *pp)
 {
-	int one = 1, version = port_poll.usec ? TPACKET_V2 : TPACKET_V3;
+	int one = 1;
+	int version =
+	    port_poll.bulk && !port_poll.usec ? TPACKET_V3 : TPACKET_V2;
 	struct sockaddr_ll sll = {0};
 
 	/* Protocol 0 until bound, so no frame of another interface arrives. */
@@ -474,7 +478,7 @@ port_packet_open(struct ev_loop *loop, const char *ifname, bool promisc,
 int
 port_packet_busy_poll(unsigned usec)
 {
-	bool ring_changes = !port_poll.usec != !usec;
+	bool ring_changes = port_poll.bulk && !port_poll.usec != !usec;
 
 	port_poll.usec = usec;
 	if (!usec && port_poll.loop && ev_is_active(&port_poll.idle))
@@ -492,6 +496,12 @@ port_packet_busy_poll(unsigned usec)
 		}
 	}
 	return 0;
+}
+
+void
+port_packet_bulk_rings(bool bulk)
+{
+	port_poll.bulk = bulk;
 }
 
 unsigned

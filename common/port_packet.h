@@ -3,6 +3,7 @@
 #define HOPLAB_PORT_PACKET_H
 
 #include <ev.h>
+#include <stdbool.h>
 
 #include "netlink.h"
 #include "port.h"
@@ -45,6 +46,14 @@ void port_packet_flush(struct port *port);
  * be changed (it is logged).
  */
 int port_packet_busy_poll(unsigned usec);
+/*
+ * Receive rings of TPACKET_V3 blocks instead of V2 frames (for ports
+ * opened after the call, while busy polling is off): fewer wake-ups under
+ * a heavy load, but the kernel shows a block when it is full or after
+ * 1 ms, so a lone frame waits up to that long at every hop. Off by
+ * default.
+ */
+void port_packet_bulk_rings(bool bulk);
 unsigned port_packet_busy_poll_usec(void);
 
 #endif
