@@ -76,8 +76,14 @@ http_now(const struct http_server *srv)
 	return ipnode_now(&srv->h->node);
 }
 
-/* Work for the server from the loop (its kick timer). */
-void http_kick(struct http_server *srv);
+/* Work for the server from the loop (its kick timer); here, so that a
+ * connection asks for it without calling back up into http_server.c. */
+static inline void
+http_kick(struct http_server *srv)
+{
+	if (http_loop(srv) && !ev_is_active(&srv->kick))
+		ev_timer_start(http_loop(srv), &srv->kick);
+}
 
 /* Connections: accepting them, working on one the stack told something
  * (false when it is over), its timeouts (false when it expired), letting

@@ -25,13 +25,6 @@
 const char *const http_stat_names[HTTP_STAT_COUNT] = {
     HTTP_COUNTERS(STATS_NAME)};
 
-void
-http_kick(struct http_server *srv)
-{
-	if (http_loop(srv) && !ev_is_active(&srv->kick))
-		ev_timer_start(http_loop(srv), &srv->kick);
-}
-
 /* --- servers ----------------------------------------------------------- */
 
 static void
