@@ -365,6 +365,14 @@ daemon_main(const struct daemon_spec *spec, int argc, char **argv)
 	return 0;
 }
 
+void
+daemon_stats_json(const struct daemon *d, json_t *obj)
+{
+	port_set_stats_json(&d->ports, obj);
+	json_object_set_new(obj, "busy_poll_usec",
+			    json_integer((json_int_t)d->opts.busy_poll));
+}
+
 double
 daemon_now(const struct daemon *d)
 {

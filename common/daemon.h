@@ -124,6 +124,13 @@ struct ctl_server *daemon_ctl_open(struct daemon *d, const char *path,
 extern const struct ctl_cmd daemon_cmds[];
 extern const size_t daemon_ncmds;
 
+/*
+ * Adds what every daemon counts to a `show stats` object: the ports'
+ * counters (port_set_stats_json) and the low-latency mode
+ * (busy_poll_usec, 0 when off).
+ */
+void daemon_stats_json(const struct daemon *d, json_t *obj);
+
 /* The time of d's loop, in seconds. */
 double daemon_now(const struct daemon *d);
 

@@ -110,8 +110,9 @@ port_json(const struct port *port)
 {
 	char mac[ETHER_ADDR_STRLEN];
 	const struct port_counters *c = &port->cnt;
+	json_t *obj;
 
-	return json_pack(
+	obj = json_pack(
 	    "{s:s, s:s, s:I, s:b, s:I, s:I, s:I, s:I, s:I, s:I}", "name",
 	    port->name, "mac", ether_ntoa_buf(port->mac, mac), "mtu",
 	    (json_int_t)port->mtu, "up", port->up, "rx_packets",
@@ -119,6 +120,9 @@ port_json(const struct port *port)
 	    "tx_packets", (json_int_t)c->tx_packets, "tx_bytes",
 	    (json_int_t)c->tx_bytes, "rx_dropped", (json_int_t)c->rx_dropped,
 	    "tx_dropped", (json_int_t)c->tx_dropped);
+	if (obj && port->rx_ring)
+		json_object_set_new(obj, "rx_ring", json_string(port->rx_ring));
+	return obj;
 }
 
 int

@@ -63,6 +63,8 @@ struct port {
 	uint8_t mac[ETHER_ADDR_LEN];
 	unsigned mtu;
 	bool up; /* administratively up and with carrier */
+	/* How frames come in ("tpacket_v2", "tpacket_v3"), NULL: not said. */
+	const char *rx_ring;
 	struct port_counters cnt;
 	const struct port_ops *ops;
 	port_rx_fn rx;

@@ -333,44 +333,119 @@ static const struct port_ops port_packet_ops = {
 };
 
 /*
- * The receiving socket and its ring: every frame of the interface but the
- * ones sent from it, in a V2 ring (each frame seen as soon as it is
- * written) unless bulk rings were asked for and busy polling is off.
+ * A receiving socket and its ring, not yet receiving (protocol 0, so no
+ * frame of another interface arrives either): a V2 ring (each frame seen
+ * as soon as it is written) unless bulk rings were asked for and busy
+ * polling is off. -1 with errno, closing what it opened.
  */
+static int
+port_packet_rx_open(struct port_packet *pp, struct ring_rx *rx)
+{
+	int one = 1, fd, err;
+	int version =
+	    port_poll.bulk && !port_poll.usec ? TPACKET_V3 : TPACKET_V2;
+
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
+	if (ring_rx_setup(fd, rx, version, port_frame_max(&pp->port)) < 0) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+/* Binds fd to the port's interface with protocol p (0: receive nothing). */
+static int
+port_packet_rx_bind(const struct port_packet *pp, int fd, uint16_t p)
+{
+	struct sockaddr_ll sll = {0};
+
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(p);
+	sll.sll_ifindex = pp->port.ifindex;
+	return bind(fd, (struct sockaddr *)&sll, sizeof(sll));
+}
+
+/*
+ * Starts fd (from port_packet_rx_open) receiving every frame of the
+ * interface but the ones sent from it; on failure closes it and its ring.
+ */
+static int
+port_packet_rx_live(const struct port_packet *pp, int fd, struct ring_rx *rx)
+{
+	struct packet_mreq mr = {0};
+	int err;
+
+	mr.mr_ifindex = pp->port.ifindex;
+	mr.mr_type = PACKET_MR_PROMISC;
+	if (port_packet_rx_bind(pp, fd, ETH_P_ALL) < 0 ||
+	    (pp->promisc && setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP,
+				       &mr, sizeof(mr)) < 0)) {
+		err = errno;
+		ring_rx_unmap(rx);
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+/* Makes a live fd and its ring the port's receiving socket. */
+static void
+port_packet_rx_install(struct port_packet *pp, int fd, const struct ring_rx *rx)
+{
+	pp->fd = fd;
+	pp->rx = *rx;
+	pp->port.rx_ring =
+	    rx->version == TPACKET_V3 ? "tpacket_v3" : "tpacket_v2";
+	ev_io_init(&pp->rx_watcher, port_packet_read, fd, EV_READ);
+	pp->rx_watcher.data = pp;
+	ev_io_start(pp->loop, &pp->rx_watcher);
+}
+
+/* The receiving socket of a new port. */
 static int
 port_packet_socket(struct port_packet *pp)
 {
-	int one = 1;
-	int version =
-	    port_poll.bulk && !port_poll.usec ? TPACKET_V3 : TPACKET_V2;
-	struct sockaddr_ll sll = {0};
+	struct ring_rx rx;
+	int fd = port_packet_rx_open(pp, &rx);
 
-	/* Protocol 0 until bound, so no frame of another interface arrives. */
-	pp->fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (pp->fd < 0)
+	if (fd < 0 || port_packet_rx_live(pp, fd, &rx) < 0)
 		return -1;
-	setsockopt(pp->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
-		   sizeof(one));
-	if (ring_rx_setup(pp->fd, &pp->rx, version, port_frame_max(&pp->port)) <
-	    0)
-		return -1;
-	sll.sll_family = AF_PACKET;
-	sll.sll_protocol = htons(ETH_P_ALL);
-	sll.sll_ifindex = pp->port.ifindex;
-	if (bind(pp->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
-		return -1;
-	if (pp->promisc) {
-		struct packet_mreq mr = {0};
+	port_packet_rx_install(pp, fd, &rx);
+	return 0;
+}
 
-		mr.mr_ifindex = pp->port.ifindex;
-		mr.mr_type = PACKET_MR_PROMISC;
-		if (setsockopt(pp->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
-			       sizeof(mr)) < 0)
-			return -1;
+/*
+ * Gives a working port a new receiving socket (the ring that suits the
+ * busy polling now asked for) with next to no moment in which no socket
+ * takes frames, and none in which both do: the new ring is made first,
+ * the old socket stops and the new one starts one call later, then what
+ * the old ring still holds is handled before it goes. On failure the old
+ * socket goes on.
+ */
+static int
+port_packet_rx_reopen(struct port_packet *pp)
+{
+	struct ring_rx rx;
+	int fd = port_packet_rx_open(pp, &rx);
+
+	if (fd < 0)
+		return -1;
+	port_packet_rx_bind(pp, pp->fd, 0);
+	if (port_packet_rx_live(pp, fd, &rx) < 0) {
+		/* The old socket goes on as it was. */
+		port_packet_rx_bind(pp, pp->fd, ETH_P_ALL);
+		return -1;
 	}
-	ev_io_init(&pp->rx_watcher, port_packet_read, pp->fd, EV_READ);
-	pp->rx_watcher.data = pp;
-	ev_io_start(pp->loop, &pp->rx_watcher);
+	while (port_packet_drain(pp) > 0)
+		;
+	port_packet_rx_close(pp);
+	port_packet_rx_install(pp, fd, &rx);
 	return 0;
 }
 
@@ -479,6 +554,7 @@ int
 port_packet_busy_poll(unsigned usec)
 {
 	bool ring_changes = port_poll.bulk && !port_poll.usec != !usec;
+	int rc = 0;
 
 	port_poll.usec = usec;
 	if (!usec && port_poll.loop && ev_is_active(&port_poll.idle))
@@ -487,15 +563,12 @@ port_packet_busy_poll(unsigned usec)
 		return 0;
 	/* Each port gets the receive ring that suits (V2 to poll). */
 	for (struct port_packet *pp = port_poll.ports; pp; pp = pp->next) {
-		port_packet_drain(pp);
-		port_packet_rx_close(pp);
-		if (port_packet_socket(pp) < 0) {
+		if (port_packet_rx_reopen(pp) < 0) {
 			log_warn("port_packet_busy_poll: %s", pp->port.name);
-			port_packet_rx_close(pp);
-			return -1;
+			rc = -1;
 		}
 	}
-	return 0;
+	return rc;
 }
 
 void

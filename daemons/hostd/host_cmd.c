@@ -30,7 +30,7 @@ cmd_show_stats(struct ctl_req *req, int argc, char **argv, void *arg)
 
 	(void)argc;
 	(void)argv;
-	port_set_stats_json(&hd->d.ports, obj);
+	daemon_stats_json(&hd->d, obj);
 	ipnode_stats_json(&hd->host.node, obj);
 	stats_json_add(obj, hd->host.stats, host_stat_names, HOST_STAT_COUNT);
 	trace_stats_json(&hd->d.trace, obj);

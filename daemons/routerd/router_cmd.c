@@ -19,7 +19,7 @@ cmd_show_stats(struct ctl_req *req, int argc, char **argv, void *arg)
 
 	(void)argc;
 	(void)argv;
-	port_set_stats_json(&rd->d.ports, obj);
+	daemon_stats_json(&rd->d, obj);
 	ipnode_stats_json(&rd->r.node, obj);
 	stats_json_add(obj, rd->r.stats, router_stat_names, ROUTER_STAT_COUNT);
 	trace_stats_json(&rd->d.trace, obj);

@@ -16,7 +16,7 @@ cmd_show_stats(struct ctl_req *req, int argc, char **argv, void *arg)
 	(void)argc;
 	(void)argv;
 	obj = json_object();
-	port_set_stats_json(&sd->d.ports, obj);
+	daemon_stats_json(&sd->d, obj);
 	stats_json_add(obj, sd->sw.stats, switch_stat_names, SWITCH_STAT_COUNT);
 	json_object_set_new(obj, "mac_entries",
 			    json_integer((json_int_t)sd->sw.macs.count));

@@ -498,6 +498,9 @@ test_teardown() {
 	assert_line "aging: 300"
 	assert_line "mac_entries: 0"
 	stop_extra
+	# Nor fast-path options: TPACKET_V2 rings on every port, no busy polling.
+	[ "$(swj show ports | head -n 1 | jq -r '[.[].rx_ring] | unique | join(" ")')" = tpacket_v2 ]
+	[ "$(stat_of busy_poll_usec)" = 0 ]
 	for opt in "--max-macs 0" "--max-macs lots" "--aging -1" "--aging soon"; do
 		# shellcheck disable=SC2086 # the option and its value
 		run ip netns exec "$LAB-sw1" "$HOPLAB_BIN_DIR/switchd" $opt -i nosuch0

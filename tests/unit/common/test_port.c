@@ -139,6 +139,27 @@ test_ring_full_in_stats(void **state)
 	mem_port_free(b);
 }
 
+/* A port row says how its frames come in only when its port knows. */
+static void
+test_rx_ring_in_row(void **state)
+{
+	struct mem_port *mp = mem_port_new("p1", 1);
+	json_t *row;
+
+	(void)state;
+	row = port_json(&mp->port);
+	assert_null(json_object_get(row, "rx_ring"));
+	json_decref(row);
+	mp->port.rx_ring = "tpacket_v3";
+	row = port_json(&mp->port);
+	assert_string_equal(json_string_value(json_object_get(row, "rx_ring")),
+			    "tpacket_v3");
+	assert_string_equal(json_string_value(json_object_get(row, "name")),
+			    "p1");
+	json_decref(row);
+	mem_port_free(mp);
+}
+
 struct writable_owner {
 	uint8_t *at_start, *at_end, *past_end, *before, *too_long;
 };
@@ -190,6 +211,7 @@ main(void)
 	    cmocka_unit_test(test_port_set),
 	    cmocka_unit_test(test_ring_full_in_stats),
 	    cmocka_unit_test(test_rx_writable),
+	    cmocka_unit_test(test_rx_ring_in_row),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
