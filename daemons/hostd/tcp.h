@@ -447,6 +447,8 @@ void tcp_sack_retransmit(struct tcp_conn *c);
 void tcp_timer_init(struct tcp_stack *st);
 /* Fires whatever fell due by now; the loop's timer calls it. */
 void tcp_timer_run(struct tcp_stack *st);
+/* The earliest of c's deadlines, INFINITY when none is set. */
+double tcp_next_deadline(const struct tcp_conn *c);
 /* A deadline of c changed: re-arm the stack's timer. */
 void tcp_timer_update(struct tcp_stack *st);
 /* Arms the retransmission timer from now with the current RTO. */

@@ -25,7 +25,7 @@ tcp_timer_init(struct tcp_stack *st)
 	st->timer_at = INFINITY;
 }
 
-static double
+double
 tcp_next_deadline(const struct tcp_conn *c)
 {
 	double at = c->rto_at;

@@ -595,18 +595,6 @@ fuzz_check_conn(const struct tcp_conn *c)
 		check(isfinite(c->rto_at));
 }
 
-static double
-fuzz_deadline(const struct tcp_conn *c)
-{
-	double at = c->rto_at;
-
-	if (c->dack_at < at)
-		at = c->dack_at;
-	if (c->tw_at < at)
-		at = c->tw_at;
-	return at;
-}
-
 static void
 fuzz_check_stack(void)
 {
@@ -617,8 +605,8 @@ fuzz_check_stack(void)
 	for (const struct tcp_conn *c = st->conns; c; c = c->next_conn) {
 		check(++n < 10000);
 		fuzz_check_conn(c);
-		if (fuzz_deadline(c) < first)
-			first = fuzz_deadline(c);
+		if (tcp_next_deadline(c) < first)
+			first = tcp_next_deadline(c);
 	}
 	/* The stack's one timer is never later than a deadline. */
 	check(st->timer_at <= first);
