@@ -218,13 +218,16 @@ deps:
 			--no-install-recommends $$missing; \
 	fi
 
-# hoplab finds its modules in ../lib/hoplab/ from where it is installed.
+# hoplab finds its modules in ../lib/hoplab/ from where it is installed,
+# and the preload library of 'hoplab exec' there too (when it is built).
+PRELOAD_LIB = build/lib/libhostsock-preload.so
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/hoplab/conf \
 		$(DESTDIR)$(PREFIX)/lib/hoplab/verbs $(DESTDIR)$(PREFIX)/include
 	install -m 755 $(BINS) netns-lab/hoplab $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 netns-lab/lib/*.bash $(DESTDIR)$(PREFIX)/lib/hoplab/
 	install -m 644 netns-lab/lib/verbs/*.bash $(DESTDIR)$(PREFIX)/lib/hoplab/verbs/
+	if [ -f $(PRELOAD_LIB) ]; then install -m 644 $(PRELOAD_LIB) $(DESTDIR)$(PREFIX)/lib/hoplab/; fi
 	install -m 644 conf/*.lab $(DESTDIR)$(PREFIX)/share/hoplab/conf/
 	install -m 644 build/lib/libhostsock.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 build/lib/hostsock.h $(DESTDIR)$(PREFIX)/include/

@@ -61,17 +61,21 @@ lab_namespaces() {
 	done < <(ip netns list 2>/dev/null)
 }
 
-# leftover_labs: lab names found from namespaces that look like LAB-NODE.
+# leftover_labs: lab names found from namespaces that look like LAB-NODE,
+# and from the labs' hosts files.
 leftover_labs() {
 	local ns lab node
-	while read -r ns _; do
-		[[ $ns == *-* ]] || continue
-		ns_is_ours "$ns" || continue
-		lab=${ns%-*} node=${ns##*-}
-		if is_lab_name "$lab" && [[ $node =~ $NODE_NAME_RE ]]; then
-			printf '%s\n' "$lab"
-		fi
-	done < <(ip netns list 2>/dev/null) | sort -u
+	{
+		while read -r ns _; do
+			[[ $ns == *-* ]] || continue
+			ns_is_ours "$ns" || continue
+			lab=${ns%-*} node=${ns##*-}
+			if is_lab_name "$lab" && [[ $node =~ $NODE_NAME_RE ]]; then
+				printf '%s\n' "$lab"
+			fi
+		done < <(ip netns list 2>/dev/null)
+		names_labs
+	} | sort -u
 }
 
 # up_labs: labs that have a run directory.

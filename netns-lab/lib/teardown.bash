@@ -90,8 +90,9 @@ kill_namespace_procs() {
 	warn "processes left in $*: ${pids[*]}"
 }
 
-# lab_teardown LAB [SAVE_DIR]: remove every trace of LAB; works with dead
-# daemons, a missing run dir, or both.  Prints whether anything was there.
+# lab_teardown LAB [SAVE_DIR]: remove every trace of LAB, its hosts files
+# too; works with dead daemons, a missing run dir, or both.  Prints whether
+# anything was there.
 lab_teardown() {
 	local lab=$1 save_dir=${2:-} dir found=no
 	local -a nss
@@ -99,6 +100,8 @@ lab_teardown() {
 	mapfile -t nss < <(lab_namespaces "$lab")
 	[[ -d $dir ]] && found=yes
 	((${#nss[@]} > 0)) && found=yes
+	names_files "$lab"
+	((${#NAMES_FILES[@]} > 0)) && found=yes
 	stop_daemons "$lab"
 	if ((${#nss[@]} > 0)); then
 		kill_namespace_procs "${nss[@]}"
@@ -109,6 +112,7 @@ lab_teardown() {
 		((${#logs[@]} == 0)) || cp -- "${logs[@]}" "$save_dir"/
 	fi
 	archive_logs "$lab" "$dir"
+	names_remove "$lab"
 	local ns
 	for ns in "${nss[@]}"; do
 		if ip netns del "$ns" 2>/dev/null; then

@@ -15,9 +15,16 @@ status_lab() {
 	echo "lab $lab"
 	printf '%-15s %-7s %-8s %s\n' NODE KIND PID STATE
 	if [[ ! -r $dir/nodes ]]; then
-		local ns
-		for ns in $(lab_namespaces "$lab"); do
-			printf '%-15s %-7s %-8s %s\n' "${ns##*-}" "?" - "leftover"
+		local ns f
+		names_files "$lab"
+		{
+			lab_namespaces "$lab"
+			for f in "${NAMES_FILES[@]}"; do
+				f=${f%/hosts}
+				printf '%s\n' "${f##*/}"
+			done
+		} | sort -u | while read -r ns; do
+			printf '%-15s %-7s %-8s %s\n' "${ns#"$lab"-}" "?" - "leftover"
 		done
 		return 0
 	fi
@@ -42,7 +49,8 @@ cmd_status() {
 	(($# <= 1)) || usage_error "usage: $PROG status [LAB]"
 	if (($# == 1)); then
 		is_lab_name "$1" || usage_error "bad lab name '$1'"
-		if [[ ! -d $(lab_dir "$1") && -z $(lab_namespaces "$1") ]]; then
+		names_files "$1"
+		if [[ ! -d $(lab_dir "$1") && -z $(lab_namespaces "$1") ]] && ((${#NAMES_FILES[@]} == 0)); then
 			echo "lab $1 is not up"
 			return 0
 		fi

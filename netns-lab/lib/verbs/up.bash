@@ -31,7 +31,8 @@ cmd_up() {
 	need_root up
 	local dir node
 	dir=$(lab_dir "$LAB")
-	if [[ -d $dir || -n $(lab_namespaces "$LAB") ]]; then
+	names_files "$LAB"
+	if [[ -d $dir || -n $(lab_namespaces "$LAB") ]] || ((${#NAMES_FILES[@]} > 0)); then
 		echo "lab $LAB exists; removing it first"
 		lab_teardown "$LAB" >/dev/null
 	fi
@@ -39,6 +40,7 @@ cmd_up() {
 		[[ ! -e /run/netns/$LAB-$node ]] ||
 			die "namespace $LAB-$node exists and hoplab did not make it; remove it or name the lab differently"
 	done
+	names_check_free
 	UP_LAB=$LAB
 	trap on_up_exit EXIT
 	trap 'exit 130' INT
@@ -49,6 +51,7 @@ cmd_up() {
 	for node in "${NODES[@]}"; do
 		echo "$node ${NODE_KIND[$node]}"
 	done >"$dir/nodes"
+	names_write
 	each_node create_node
 	create_links
 	each_node setup_node_ends
