@@ -43,9 +43,14 @@
  * status channels are inherited for that. posix_spawn, system and popen
  * pass none: a socket inherited that way is a bare socketpair.
  *
+ * TCP_INFO asks hostd (show sockets) for the connection's state, MSS,
+ * congestion window, smoothed RTT, RTO and retransmissions; its other
+ * fields are 0.
+ *
  * Not supported, and failing rather than pretending: other socket types
  * (SOCK_RAW: EOPNOTSUPP), options beyond those preload_opt.c lists
- * (ENOPROTOOPT; TCP_INFO, TCP_MAXSEG, TCP_MD5SIG among them), MSG_OOB.
+ * (ENOPROTOOPT; TCP_MAXSEG, TCP_MD5SIG, TCP_CONGESTION among them),
+ * MSG_OOB.
  * Options kept but without effect in hostd: SO_KEEPALIVE and the
  * TCP_KEEP* knobs, TCP_NODELAY, SO_LINGER, IP_TOS, IP_TTL. A TCP bind()
  * is checked by hostd only at listen or connect (EADDRINUSE shows there);
@@ -56,6 +61,7 @@
 
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +70,7 @@
 #include <unistd.h>
 
 #include "hostsock.h"
+#include "hostsock_int.h"
 
 struct pl_real pl_real;
 char pl_node[4096];
@@ -76,6 +83,7 @@ static pthread_once_t pl_once = PTHREAD_ONCE_INIT;
 #define PL_BACKLOG_MAX 4096 /* hostd's limit */
 #define PL_PORT_MIN 49152   /* where listen picks a port for port 0 */
 #define PL_PORT_TRIES 32
+#define PL_ROWS_MAX (1024 * 1024) /* the longest show sockets we read */
 
 void
 pl_lock(void)
@@ -744,6 +752,48 @@ setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 	return pl_fail(r);
 }
 
+/*
+ * TCP_INFO, from hostd's row of the connection in show sockets (see
+ * pl_tcp_info_parse): 0, or ENOPROTOOPT when hostd did not answer.
+ */
+static int
+pl_tcp_info(struct pl_sock *s, void *val, socklen_t *len)
+{
+	struct sockaddr_in local, peer;
+	struct tcp_info ti = {.tcpi_state = TCP_CLOSE};
+	char *rows = NULL;
+	bool connected;
+	int ctl = -1, err = 0;
+
+	if (!val || !len)
+		return EFAULT;
+	if ((int)*len < 0)
+		return EINVAL;
+	pl_lock();
+	local = s->local;
+	peer = s->peer;
+	connected = s->has_peer && s->state != PL_FAILED;
+	pl_unlock();
+	if (connected) {
+		rows = malloc(PL_ROWS_MAX);
+		if (rows)
+			ctl = hostsock_request(pl_node, "show sockets\n");
+		if (ctl < 0 ||
+		    hostsock_read_line(ctl, rows, PL_ROWS_MAX, NULL) != 1)
+			err = ENOPROTOOPT;
+		else
+			pl_tcp_info_parse(rows, &local, &peer, &ti);
+		if (ctl >= 0)
+			pl_real.close(ctl);
+		free(rows);
+	}
+	if (!err) {
+		*len = *len < sizeof(ti) ? *len : (socklen_t)sizeof(ti);
+		memcpy(val, &ti, *len);
+	}
+	return err;
+}
+
 PL_EXPORT int
 getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 {
@@ -759,9 +809,14 @@ getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 			;
 		pl_tcp_check_end(s);
 	}
-	pl_lock();
-	r = pl_opt_get(s, level, name, val, len);
-	pl_unlock();
+	if (level == IPPROTO_TCP && name == TCP_INFO &&
+	    s->type == SOCK_STREAM) {
+		r = pl_tcp_info(s, val, len);
+	} else {
+		pl_lock();
+		r = pl_opt_get(s, level, name, val, len);
+		pl_unlock();
+	}
 	pl_release(s);
 	pl_inside--;
 	if (r == PL_OPT_PASS)

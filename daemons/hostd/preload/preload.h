@@ -100,6 +100,16 @@ int pl_opt_set(struct pl_sock *s, int level, int name, const void *val,
 int pl_opt_get(struct pl_sock *s, int level, int name, void *val,
 	       socklen_t *len);
 
+/*
+ * TCP_INFO for the connection local -> peer from hostd's `show sockets`
+ * reply line rows: its state, MSS, congestion window (in segments), smoothed
+ * RTT, RTO and retransmissions so far; the rest 0. 0, or -1 (ti says
+ * TCP_CLOSE) when rows has no such connection.
+ */
+struct tcp_info;
+int pl_tcp_info_parse(const char *rows, const struct sockaddr_in *local,
+		      const struct sockaddr_in *peer, struct tcp_info *ti);
+
 /* --- the table (preload_table.c); the caller holds the lock --- */
 
 /* A new socket of no descriptor yet, or NULL. */

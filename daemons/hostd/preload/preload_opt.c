@@ -8,8 +8,11 @@
  */
 #include "preload.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum pl_opt_kind {
@@ -187,5 +190,97 @@ pl_opt_get(struct pl_sock *s, int level, int name, void *val, socklen_t *len)
 	n = *len < size ? *len : size;
 	memcpy(val, from, n);
 	*len = (socklen_t)n;
+	return 0;
+}
+
+/* --- TCP_INFO from hostd's show sockets ------------------------------------
+ */
+
+/* RFC 9293's state names, as hostd shows them, and Linux's numbers. */
+static const struct {
+	const char *name;
+	unsigned char state;
+} pl_tcp_states[] = {
+    {"ESTABLISHED", TCP_ESTABLISHED},
+    {"SYN-SENT", TCP_SYN_SENT},
+    {"SYN-RECEIVED", TCP_SYN_RECV},
+    {"FIN-WAIT-1", TCP_FIN_WAIT1},
+    {"FIN-WAIT-2", TCP_FIN_WAIT2},
+    {"TIME-WAIT", TCP_TIME_WAIT},
+    {"CLOSED", TCP_CLOSE},
+    {"CLOSE-WAIT", TCP_CLOSE_WAIT},
+    {"LAST-ACK", TCP_LAST_ACK},
+    {"LISTEN", TCP_LISTEN},
+    {"CLOSING", TCP_CLOSING},
+};
+
+/* The number after "key": within [obj, end), or -1. */
+static long
+pl_row_num(const char *obj, const char *end, const char *key)
+{
+	char pat[32];
+	const char *p;
+	size_t n = (size_t)snprintf(pat, sizeof(pat), "\"%s\":", key);
+
+	for (p = obj; p && p + n < end; p = strstr(p + 1, pat))
+		if (!strncmp(p, pat, n))
+			return strtol(p + n, NULL, 10);
+	return -1;
+}
+
+static void
+pl_addr_text(const struct sockaddr_in *a, char *buf, size_t len)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &a->sin_addr, ip, sizeof(ip));
+	snprintf(buf, len, "%s:%u", ip, ntohs(a->sin_port));
+}
+
+int
+pl_tcp_info_parse(const char *rows, const struct sockaddr_in *local,
+		  const struct sockaddr_in *peer, struct tcp_info *ti)
+{
+	char l[32], r[32], pat[96];
+	const char *at, *obj, *end;
+	long mss, cwnd;
+
+	memset(ti, 0, sizeof(*ti));
+	ti->tcpi_state = TCP_CLOSE;
+	pl_addr_text(local, l, sizeof(l));
+	pl_addr_text(peer, r, sizeof(r));
+	snprintf(pat, sizeof(pat), "\"local\":\"%s\",\"remote\":\"%s\"", l, r);
+	at = strstr(rows, pat);
+	if (!at)
+		return -1;
+	for (obj = at; obj > rows && *obj != '{'; obj--)
+		;
+	end = strchr(at, '}');
+	if (*obj != '{' || !end)
+		return -1;
+	for (size_t i = 0; i < sizeof(pl_tcp_states) / sizeof(pl_tcp_states[0]);
+	     i++) {
+		char st[48];
+		int n = snprintf(st, sizeof(st), "\"state\":\"%s\"",
+				 pl_tcp_states[i].name);
+
+		if (memmem(obj, (size_t)(end - obj), st, (size_t)n))
+			ti->tcpi_state = pl_tcp_states[i].state;
+	}
+	mss = pl_row_num(obj, end, "mss");
+	cwnd = pl_row_num(obj, end, "cwnd");
+	if (mss > 0) {
+		ti->tcpi_snd_mss = ti->tcpi_rcv_mss = (uint32_t)mss;
+		ti->tcpi_advmss = (uint32_t)mss;
+		if (cwnd > 0)
+			ti->tcpi_snd_cwnd = (uint32_t)(cwnd / mss);
+	}
+	if (pl_row_num(obj, end, "srtt_us") > 0)
+		ti->tcpi_rtt = (uint32_t)pl_row_num(obj, end, "srtt_us");
+	if (pl_row_num(obj, end, "rto_ms") > 0)
+		ti->tcpi_rto = (uint32_t)pl_row_num(obj, end, "rto_ms") * 1000;
+	if (pl_row_num(obj, end, "retrans") > 0)
+		ti->tcpi_total_retrans =
+		    (uint32_t)pl_row_num(obj, end, "retrans");
 	return 0;
 }
