@@ -23,6 +23,7 @@
 #define HOSTSOCK_RUN_DIR "/run/hoplab"
 
 static _Thread_local char hostsock_errbuf[512];
+static _Thread_local int hostsock_named;
 
 int
 hostsock_fail(int err, const char *fmt, ...)
@@ -65,6 +66,12 @@ hostsock_errno_value(const char *name)
 		if (!strcmp(name, hostsock_errnos[i].name))
 			return hostsock_errnos[i].value;
 	return EIO;
+}
+
+int
+hostsock_named_errno(void)
+{
+	return hostsock_named;
 }
 
 const char *
@@ -360,7 +367,7 @@ static int
 hostsock_await(int ctl, struct sockaddr_in *bound)
 {
 	char line[HOSTSOCK_REPLY_MAX], err[256] = "";
-	int passed = -1, status = -1, named = ECONNREFUSED;
+	int passed = -1, status = -1, named = 0;
 
 	while (status < 0) {
 		int fd;
@@ -376,9 +383,10 @@ hostsock_await(int ctl, struct sockaddr_in *bound)
 		hostsock_reply_line(line, bound, &status, &named, err,
 				    sizeof(err));
 	}
+	hostsock_named = status > 0 ? named : 0;
 	if (status != 0 || passed < 0) {
 		hostsock_drop(&passed);
-		return hostsock_fail(status ? named : EPROTO, "%s",
+		return hostsock_fail(status ? ECONNREFUSED : EPROTO, "%s",
 				     status ? err : "no descriptor in reply");
 	}
 	return passed;

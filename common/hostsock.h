@@ -98,8 +98,9 @@ int hostsock_resolve(const char *node, char *path, size_t len);
  * SO_REUSEADDR lets UDP sockets share one; a datagram goes to the socket
  * that matches it best, a connected one first). When bound is not NULL it
  * receives the local address and port hostd chose. Returns the
- * descriptor, or -1 with errno as hostd named it (EADDRINUSE,
- * EADDRNOTAVAIL, ...), ECONNREFUSED when it named none.
+ * descriptor, or -1 with errno ECONNREFUSED when hostd refused (then
+ * hostsock_named_errno() tells the errno it named, EADDRINUSE,
+ * EADDRNOTAVAIL, ...), another errno when hostd could not be asked.
  */
 int hostsock_udp(const char *node, const struct sockaddr_in *bind_to,
 		 const struct sockaddr_in *connect_to, int flags,
@@ -240,6 +241,12 @@ int hostsock_accept(int lfd, struct sockaddr_in *peer,
  * no name for), and the errno of a name (EIO for one it does not know). */
 const char *hostsock_errno_name(int err);
 int hostsock_errno_value(const char *name);
+
+/*
+ * The errno hostd named for the last hostsock_udp() of this thread that
+ * it refused, 0 when it named none.
+ */
+int hostsock_named_errno(void);
 
 /* The message of the last failure in this thread. */
 const char *hostsock_error(void);

@@ -288,6 +288,9 @@ print("icmp", name(lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM, sock
 print("ipv6", name(lambda: socket.socket(socket.AF_INET6).connect(("2001:db8::1", 80))))
 print("maxseg", name(lambda: s.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, 1000)))
 print("nodelay", name(lambda: s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)))
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(("0.0.0.0", 4444))
+print("udp rebind", name(lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).bind(("0.0.0.0", 4444))))
 EOF
 	run on_hostd hA python3 "$d/unsup.py"
 	assert_success
@@ -297,6 +300,7 @@ EOF
 	assert_line "ipv6 ENETUNREACH"
 	assert_line "maxseg ENOPROTOOPT"
 	assert_line "nodelay ok"
+	assert_line "udp rebind EADDRINUSE"
 	fetch_intact
 }
 

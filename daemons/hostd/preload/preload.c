@@ -470,6 +470,8 @@ pl_udp_open(struct pl_sock *s)
 		flags |= HOSTSOCK_REUSE;
 	pl_unlock();
 	nfd = hostsock_udp(pl_node, &bind_to, NULL, flags, &bound);
+	if (nfd < 0 && errno == ECONNREFUSED && hostsock_named_errno())
+		return hostsock_named_errno();
 	if (nfd < 0)
 		return errno;
 	pl_lock();

@@ -424,9 +424,11 @@ test_udp_error_reply_gives_errno_and_message(void **state)
 
 	expect_udp_failure(*state, steps, ECONNREFUSED,
 			   "bad peer '10.0.0.9:0'");
+	assert_int_equal(hostsock_named_errno(), 0);
 }
 
-/* An errno line names the error; and -r asks for a shared port. */
+/* An errno line names the error, told apart from the refusal; and -r
+ * asks for a shared port. */
 static void
 test_udp_error_names_its_errno(void **state)
 {
@@ -442,7 +444,8 @@ test_udp_error_names_its_errno(void **state)
 	assert_int_equal(hostsock_udp("lab1/h1", &local, NULL,
 				      HOSTSOCK_FRAMED | HOSTSOCK_REUSE, NULL),
 			 -1);
-	assert_int_equal(errno, EADDRINUSE);
+	assert_int_equal(errno, ECONNREFUSED); /* hostd refused */
+	assert_int_equal(hostsock_named_errno(), EADDRINUSE);
 	assert_string_equal(hostsock_error(), "Address already in use");
 	fake_finish(f);
 	assert_string_equal(f->request, "socket udp -b 0.0.0.0:5201 -f -r\n");
