@@ -165,6 +165,26 @@ $(SAN)/tools/tcp_echo: $(SAN)/daemons/hostd/examples/tcp_echo.o $(call HOSTSOCK_
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_FLAGS) $^ -o $@
 all: $(HOSTSOCK_LIB)
+
+# libhostsock-preload.so: hostd's sockets for unmodified programs
+# (LD_PRELOAD, HOSTSOCK_NODE; daemons/hostd/preload/preload.c). Built
+# position-independent and without sanitizers, since it goes into programs
+# that are not instrumented; hostsock is linked in, hidden.
+PRELOAD_DIR := daemons/hostd/preload
+PRELOAD_SRC := $(wildcard $(PRELOAD_DIR)/*.c)
+PRELOAD_LIB := build/lib/libhostsock-preload.so
+PIC := build/pic
+$(PIC)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(call inc_of,$<) $(CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+$(PRELOAD_LIB): $(patsubst %.c,$(PIC)/%.o,$(PRELOAD_SRC)) $(call HOSTSOCK_OBJ,$(PIC))
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -shared -Wl,-z,defs $^ -ldl -lpthread -o $@
+all: $(PRELOAD_LIB)
+# Its translation without the interposed calls, for the unit tests
+# (tests/unit/hostd/test_preload_*.c).
+PRELOAD_CORE := $(addprefix $(PRELOAD_DIR)/,preload_addr.c preload_opt.c preload_table.c)
+$(filter $(SAN)/unit/hostd/test_preload%,$(UNIT_BINS)): $(patsubst %.c,$(SAN)/%.o,$(PRELOAD_CORE))
 san: $(SAN)/tools/udp_echo $(SAN)/tools/tcp_echo
 check-build: all san $(UNIT_BINS) $(FUZZ_BINS) $(PLANTED_BINS) $(REL)/bench/fib_bench
 
@@ -231,6 +251,7 @@ install: all
 	install -m 644 conf/*.lab $(DESTDIR)$(PREFIX)/share/hoplab/conf/
 	install -m 644 build/lib/libhostsock.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 build/lib/hostsock.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(PRELOAD_LIB) $(DESTDIR)$(PREFIX)/lib/hoplab/
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(DAEMONS) hoplab)

@@ -23,6 +23,7 @@
 #define HOSTSOCK_RUN_DIR "/run/hoplab"
 
 static _Thread_local char hostsock_errbuf[512];
+static _Thread_local int hostsock_named;
 
 int
 hostsock_fail(int err, const char *fmt, ...)
@@ -34,6 +35,43 @@ hostsock_fail(int err, const char *fmt, ...)
 	va_end(ap);
 	errno = err;
 	return -1;
+}
+
+/* The errno names hostd gives; the rest read as EIO. */
+static const struct {
+	const char *name;
+	int value;
+} hostsock_errnos[] = {
+    {"ECONNREFUSED", ECONNREFUSED},   {"ECONNRESET", ECONNRESET},
+    {"ETIMEDOUT", ETIMEDOUT},	      {"ENETUNREACH", ENETUNREACH},
+    {"EHOSTUNREACH", EHOSTUNREACH},   {"EADDRINUSE", EADDRINUSE},
+    {"EADDRNOTAVAIL", EADDRNOTAVAIL}, {"ECONNABORTED", ECONNABORTED},
+};
+
+#define HOSTSOCK_NERRNOS (sizeof(hostsock_errnos) / sizeof(hostsock_errnos[0]))
+
+const char *
+hostsock_errno_name(int err)
+{
+	for (size_t i = 0; i < HOSTSOCK_NERRNOS; i++)
+		if (hostsock_errnos[i].value == err)
+			return hostsock_errnos[i].name;
+	return "EIO";
+}
+
+int
+hostsock_errno_value(const char *name)
+{
+	for (size_t i = 0; i < HOSTSOCK_NERRNOS; i++)
+		if (!strcmp(name, hostsock_errnos[i].name))
+			return hostsock_errnos[i].value;
+	return EIO;
+}
+
+int
+hostsock_named_errno(void)
+{
+	return hostsock_named;
 }
 
 const char *
@@ -300,17 +338,25 @@ hostsock_json_addr(const char *line, const char *key, struct sockaddr_in *sin)
 	return 0;
 }
 
-/* Notes the closing line's status and error, or a "local" address. */
+/*
+ * Notes the closing line's status and error, an errno line's errno, or a
+ * "local" address.
+ */
 static void
 hostsock_reply_line(const char *line, struct sockaddr_in *bound, int *status,
-		    char *err, size_t errlen)
+		    int *named, char *err, size_t errlen)
 {
+	char name[32];
+
 	if (!strncmp(line, "{\"ok\":true", 10)) {
 		*status = 0;
 	} else if (!strncmp(line, "{\"ok\":false", 11)) {
 		*status = 1;
 		if (hostsock_json_str(line, "error", err, errlen) < 0)
 			snprintf(err, errlen, "request failed");
+	} else if (!strncmp(line, "{\"errno\":", 9)) {
+		if (hostsock_json_str(line, "errno", name, sizeof(name)) == 0)
+			*named = hostsock_errno_value(name);
 	} else if (bound) {
 		hostsock_json_addr(line, "local", bound);
 	}
@@ -321,7 +367,7 @@ static int
 hostsock_await(int ctl, struct sockaddr_in *bound)
 {
 	char line[HOSTSOCK_REPLY_MAX], err[256] = "";
-	int passed = -1, status = -1;
+	int passed = -1, status = -1, named = 0;
 
 	while (status < 0) {
 		int fd;
@@ -334,8 +380,10 @@ hostsock_await(int ctl, struct sockaddr_in *bound)
 			hostsock_drop(&passed);
 			passed = fd;
 		}
-		hostsock_reply_line(line, bound, &status, err, sizeof(err));
+		hostsock_reply_line(line, bound, &status, &named, err,
+				    sizeof(err));
 	}
+	hostsock_named = status > 0 ? named : 0;
 	if (status != 0 || passed < 0) {
 		hostsock_drop(&passed);
 		return hostsock_fail(status ? ECONNREFUSED : EPROTO, "%s",
@@ -367,8 +415,9 @@ hostsock_udp(const char *node, const struct sockaddr_in *bind_to,
 		hostsock_addr_arg(b, sizeof(b), "-b", bind_to);
 	if (connect_to)
 		hostsock_addr_arg(c, sizeof(c), "-c", connect_to);
-	snprintf(req, sizeof(req), "socket udp%s%s%s\n", b, c,
-		 (flags & HOSTSOCK_FRAMED) ? " -f" : "");
+	snprintf(req, sizeof(req), "socket udp%s%s%s%s\n", b, c,
+		 (flags & HOSTSOCK_FRAMED) ? " -f" : "",
+		 (flags & HOSTSOCK_REUSE) ? " -r" : "");
 	ctl = hostsock_request(node, req);
 	if (ctl < 0)
 		return -1;
@@ -396,6 +445,22 @@ hostsock_sendto(int fd, const void *buf, size_t len,
 	if (n < 0)
 		return hostsock_fail(errno, "send: %s", strerror(errno));
 	return n - (ssize_t)sizeof(h);
+}
+
+int
+hostsock_udp_connect(int fd, const struct sockaddr_in *peer)
+{
+	struct hostsock_hdr h = {.kind = HOSTSOCK_CONNECT};
+
+	if (peer && peer->sin_addr.s_addr) {
+		if (!peer->sin_port)
+			return hostsock_fail(EINVAL, "no port to connect to");
+		h.addr = peer->sin_addr.s_addr;
+		h.port = peer->sin_port;
+	}
+	if (send(fd, &h, sizeof(h), MSG_NOSIGNAL) != (ssize_t)sizeof(h))
+		return hostsock_fail(errno, "send: %s", strerror(errno));
+	return 0;
 }
 
 int

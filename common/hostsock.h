@@ -20,7 +20,9 @@
  *    error about a datagram sent to addr:port, reported by icmp_from).
  *    Messages to hostd are HOSTSOCK_DATA to addr:port; addr 0 and port 0
  *    mean the connected peer. hostsock_sendto() and hostsock_recvfrom()
- *    add and strip the header.
+ *    add and strip the header. A header alone of kind HOSTSOCK_CONNECT
+ *    connects the socket to addr:port afterwards (hostsock_udp_connect),
+ *    or with addr 0 undoes that.
  *
  * Closing the descriptor closes the stack's socket.
  *
@@ -56,10 +58,13 @@
 #include <sys/types.h>
 
 #define HOSTSOCK_FRAMED 0x1 /* a header on every message, even connected */
+#define HOSTSOCK_REUSE                                                         \
+	0x2 /* share the port with other HOSTSOCK_REUSE sockets */
 
 enum hostsock_kind {
 	HOSTSOCK_DATA = 0,
 	HOSTSOCK_ERROR = 1,
+	HOSTSOCK_CONNECT = 2, /* to hostd, on a framed descriptor */
 };
 
 /* The framing header; every field in network byte order. */
@@ -88,13 +93,26 @@ int hostsock_resolve(const char *node, char *path, size_t len);
 /*
  * Opens a UDP socket on node's hostd. bind_to gives the local address and
  * port (NULL or port 0: an ephemeral port, address 0: any); connect_to,
- * when not NULL, the peer. flags: HOSTSOCK_FRAMED. When bound is not NULL
- * it receives the local address and port hostd chose. Returns the
- * descriptor, or -1.
+ * when not NULL, the peer. flags: HOSTSOCK_FRAMED, HOSTSOCK_REUSE (the
+ * port may be shared with other sockets that asked for it, as
+ * SO_REUSEADDR lets UDP sockets share one; a datagram goes to the socket
+ * that matches it best, a connected one first). When bound is not NULL it
+ * receives the local address and port hostd chose. Returns the
+ * descriptor, or -1 with errno ECONNREFUSED when hostd refused (then
+ * hostsock_named_errno() tells the errno it named, EADDRINUSE,
+ * EADDRNOTAVAIL, ...), another errno when hostd could not be asked.
  */
 int hostsock_udp(const char *node, const struct sockaddr_in *bind_to,
 		 const struct sockaddr_in *connect_to, int flags,
 		 struct sockaddr_in *bound);
+
+/*
+ * Connects the socket of framed descriptor fd to peer from now on (peer
+ * NULL or address 0: undoes it): hostd then passes on only the peer's
+ * datagrams, and sends to addr 0, port 0 go to the peer. Datagrams
+ * already on their way are not taken back. 0, or -1 with errno.
+ */
+int hostsock_udp_connect(int fd, const struct sockaddr_in *peer);
 
 /* Sends one datagram to `to` on a framed descriptor (to NULL: the peer). */
 ssize_t hostsock_sendto(int fd, const void *buf, size_t len,
@@ -137,6 +155,31 @@ ssize_t hostsock_recv(int fd, void *buf, size_t len);
 int hostsock_tcp_connect(const char *node, const struct sockaddr_in *bind_to,
 			 const struct sockaddr_in *peer, int timeout_ms,
 			 struct sockaddr_in *local, int *status_fd);
+
+/*
+ * Starts connecting to peer as hostsock_tcp_connect does, but returns as
+ * soon as hostd has made the connection's descriptor, before the
+ * handshake: data written to it waits until the connection is
+ * established. status_fd (not NULL) receives the status channel, on which
+ * hostsock_tcp_connect_result() tells how the handshake went; if it
+ * failed, hostd closes its end of the descriptor (it reads end of file
+ * and polls hung up). -1 with errno for a connection that could not even
+ * start (ENETUNREACH, EADDRINUSE, ...), as for hostsock_tcp_connect.
+ */
+int hostsock_tcp_connect_start(const char *node,
+			       const struct sockaddr_in *bind_to,
+			       const struct sockaddr_in *peer, int timeout_ms,
+			       struct sockaddr_in *local, int *status_fd);
+
+/*
+ * How the handshake of a connection from hostsock_tcp_connect_start went:
+ * 0 once established, or the errno that ended it (ECONNREFUSED,
+ * ETIMEDOUT, ...). Blocks until that is known when block is not 0;
+ * otherwise -1 with errno EAGAIN while it is not. -1 with errno EPROTO
+ * when the channel broke or said something else. Read once: afterwards
+ * the channel goes on as for hostsock_tcp_status.
+ */
+int hostsock_tcp_connect_result(int status_fd, int block);
 
 /*
  * Blocks until the connection of status_fd (from hostsock_tcp_connect or
@@ -193,6 +236,17 @@ struct hostsock_accepted {
  */
 int hostsock_accept(int lfd, struct sockaddr_in *peer,
 		    struct sockaddr_in *local, int *status_fd);
+
+/* The name hostd gives errno err ("ECONNREFUSED"; "EIO" for one it has
+ * no name for), and the errno of a name (EIO for one it does not know). */
+const char *hostsock_errno_name(int err);
+int hostsock_errno_value(const char *name);
+
+/*
+ * The errno hostd named for the last hostsock_udp() of this thread that
+ * it refused, 0 when it named none.
+ */
+int hostsock_named_errno(void);
 
 /* The message of the last failure in this thread. */
 const char *hostsock_error(void);

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -16,17 +17,6 @@
 #include <unistd.h>
 
 #include "hostsock_int.h"
-
-/* The errno names hostd gives for TCP; the rest read as EIO. */
-static const struct {
-	const char *name;
-	int value;
-} hostsock_errnos[] = {
-    {"ECONNREFUSED", ECONNREFUSED},   {"ECONNRESET", ECONNRESET},
-    {"ETIMEDOUT", ETIMEDOUT},	      {"ENETUNREACH", ENETUNREACH},
-    {"EHOSTUNREACH", EHOSTUNREACH},   {"EADDRINUSE", EADDRINUSE},
-    {"EADDRNOTAVAIL", EADDRNOTAVAIL}, {"ECONNABORTED", ECONNABORTED},
-};
 
 /* The errno an {"errno":"NAME"} line names; -1 for another line. */
 static int
@@ -37,11 +27,7 @@ hostsock_errno_line(const char *line)
 	if (strncmp(line, "{\"errno\":", 9) ||
 	    hostsock_json_str(line, "errno", name, sizeof(name)) < 0)
 		return -1;
-	for (size_t i = 0;
-	     i < sizeof(hostsock_errnos) / sizeof(hostsock_errnos[0]); i++)
-		if (!strcmp(name, hostsock_errnos[i].name))
-			return hostsock_errnos[i].value;
-	return EIO;
+	return hostsock_errno_value(name);
 }
 
 /*
@@ -110,9 +96,13 @@ hostsock_tcp_conn_line(const char *line, int fd, struct sockaddr_in *local)
 	return fd;
 }
 
-int
-hostsock_tcp_connect(const char *node, const struct sockaddr_in *bind_to,
-		     const struct sockaddr_in *peer, int timeout_ms,
+/*
+ * Sends `socket tcp connect` (with -n when early: the descriptor before
+ * the handshake) and reads the line that brings the descriptor.
+ */
+static int
+hostsock_tcp_request(const char *node, const struct sockaddr_in *bind_to,
+		     const struct sockaddr_in *peer, int timeout_ms, bool early,
 		     struct sockaddr_in *local, int *status_fd)
 {
 	char req[256], b[64] = "", w[32] = "", p[32];
@@ -127,7 +117,8 @@ hostsock_tcp_connect(const char *node, const struct sockaddr_in *bind_to,
 		snprintf(w, sizeof(w), " -w %d",
 			 timeout_ms / 1000 + (timeout_ms % 1000 != 0));
 	hostsock_addr_arg(p, sizeof(p), "", peer);
-	snprintf(req, sizeof(req), "socket tcp connect%s%s%s\n", b, w, p);
+	snprintf(req, sizeof(req), "socket tcp connect%s%s%s%s\n",
+		 early ? " -n" : "", b, w, p);
 	ctl = hostsock_request(node, req);
 	if (ctl < 0)
 		return -1;
@@ -143,6 +134,45 @@ hostsock_tcp_connect(const char *node, const struct sockaddr_in *bind_to,
 	else
 		hostsock_drop(&ctl);
 	return fd;
+}
+
+int
+hostsock_tcp_connect(const char *node, const struct sockaddr_in *bind_to,
+		     const struct sockaddr_in *peer, int timeout_ms,
+		     struct sockaddr_in *local, int *status_fd)
+{
+	return hostsock_tcp_request(node, bind_to, peer, timeout_ms, false,
+				    local, status_fd);
+}
+
+int
+hostsock_tcp_connect_start(const char *node, const struct sockaddr_in *bind_to,
+			   const struct sockaddr_in *peer, int timeout_ms,
+			   struct sockaddr_in *local, int *status_fd)
+{
+	if (!status_fd)
+		return hostsock_fail(EINVAL, "no place for the status channel");
+	return hostsock_tcp_request(node, bind_to, peer, timeout_ms, true,
+				    local, status_fd);
+}
+
+int
+hostsock_tcp_connect_result(int status_fd, int block)
+{
+	char line[HOSTSOCK_REPLY_MAX];
+	struct pollfd p = {.fd = status_fd, .events = POLLIN};
+	int r;
+
+	if (!block && poll(&p, 1, 0) == 0)
+		return hostsock_fail(EAGAIN, "still connecting");
+	if (hostsock_next_line(status_fd, line, sizeof(line), NULL) < 0)
+		return -1;
+	if (!strcmp(line, "{\"established\":true}"))
+		return 0;
+	r = hostsock_tcp_result(status_fd, line, sizeof(line));
+	if (r == 0)
+		return hostsock_fail(EPROTO, "connection ended unestablished");
+	return r;
 }
 
 int

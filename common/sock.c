@@ -17,14 +17,18 @@ sock_table_init(struct sock_table *t)
 			   (SOCK_EPHEMERAL_MAX - SOCK_EPHEMERAL_MIN + 1));
 }
 
-/* True when a socket of proto already holds laddr:lport. */
+/*
+ * True when a socket of proto already holds laddr:lport, and does not
+ * share it (reuse set on both sides).
+ */
 static int
 sock_in_use(const struct sock_table *t, uint8_t proto, uint32_t laddr,
-	    uint16_t lport)
+	    uint16_t lport, bool reuse)
 {
 	for (const struct sock *s = t->list; s; s = s->next)
 		if (s->proto == proto && s->lport == lport &&
-		    (!s->laddr || !laddr || s->laddr == laddr))
+		    (!s->laddr || !laddr || s->laddr == laddr) &&
+		    !(reuse && s->reuse))
 			return 1;
 	return 0;
 }
@@ -40,7 +44,7 @@ sock_ephemeral(struct sock_table *t, uint8_t proto, uint32_t laddr)
 		t->next_ephemeral = port == SOCK_EPHEMERAL_MAX
 					? SOCK_EPHEMERAL_MIN
 					: (uint16_t)(port + 1);
-		if (!sock_in_use(t, proto, laddr, port))
+		if (!sock_in_use(t, proto, laddr, port, false))
 			return port;
 	}
 	return 0;
@@ -55,7 +59,7 @@ sock_bind(struct sock_table *t, struct sock *s, uint32_t laddr, uint16_t lport)
 			errno = EAGAIN;
 			return -1;
 		}
-	} else if (sock_in_use(t, s->proto, laddr, lport)) {
+	} else if (sock_in_use(t, s->proto, laddr, lport, s->reuse)) {
 		errno = EADDRINUSE;
 		return -1;
 	}

@@ -10,6 +10,7 @@
 #define HOPLAB_SOCK_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -79,6 +80,7 @@ struct sock {
 	uint32_t raddr; /* 0: not connected */
 	uint16_t rport;
 	uint8_t ttl; /* 0: the default */
+	bool reuse;  /* shares its port with other sockets that have it set */
 	const struct sock_ops *ops;
 	void *owner;
 };
@@ -93,7 +95,8 @@ void sock_table_init(struct sock_table *t);
 /*
  * Binds s (proto set, not yet in the table) to laddr:lport and adds it;
  * lport 0 picks a free ephemeral port. -1 with errno EADDRINUSE when the
- * address is taken, EAGAIN when no ephemeral port is free.
+ * address is taken (by a socket without reuse, or s has none), EAGAIN when no
+ * ephemeral port is free.
  */
 int sock_bind(struct sock_table *t, struct sock *s, uint32_t laddr,
 	      uint16_t lport);

@@ -198,27 +198,33 @@ cmd_socket_udp(struct ctl_req *req, int argc, char **argv, void *arg)
 	uint16_t lport = 0, rport = 0;
 	char local[32], ip[IPV4_ADDR_STRLEN], err[128];
 	const char *bind_to = NULL, *peer = NULL;
-	bool framed = false;
+	bool framed = false, reuse = false;
 	const struct ctl_opt opts[] = {
 	    {'b', CTL_OPT_STRING, 0, 0, &bind_to},
 	    {'c', CTL_OPT_STRING, 0, 0, &peer},
 	    {'f', CTL_OPT_FLAG, 0, 0, &framed},
+	    {'r', CTL_OPT_FLAG, 0, 0, &reuse},
 	};
-	int fd, n = ctl_opt_parse(argc, argv, opts, 3, err, sizeof(err));
+	int fd, n = ctl_opt_parse(argc, argv, opts, 4, err, sizeof(err));
 
 	if (n < 0)
 		return ctl_usage(req, "socket udp: %s", err);
 	if (n > 0)
 		return ctl_usage(req, "usage: socket udp [-b A.B.C.D:PORT] "
-				      "[-c A.B.C.D:PORT] [-f]");
+				      "[-c A.B.C.D:PORT] [-f] [-r]");
 	if (bind_to && cmd_endpoint(bind_to, &laddr, &lport) < 0)
 		return ctl_usage(req, "bad address '%s'", bind_to);
 	if (peer &&
 	    (cmd_endpoint(peer, &raddr, &rport) < 0 || !raddr || !rport))
 		return ctl_usage(req, "bad peer '%s'", peer);
-	fd = sock_pair_udp(h, laddr, &lport, raddr, rport, framed);
-	if (fd < 0)
-		return ctl_fail(req, "%s", strerror(errno));
+	fd = sock_pair_udp(h, laddr, &lport, raddr, rport, framed, reuse);
+	if (fd < 0) {
+		int e = errno;
+
+		ctl_reply(req,
+			  json_pack("{s:s}", "errno", hostsock_errno_name(e)));
+		return ctl_fail(req, "%s", strerror(e));
+	}
 	snprintf(local, sizeof(local), "%s:%u", ipv4_ntoa(laddr, ip), lport);
 	if (ctl_reply_fd(req, json_pack("{s:s}", "local", local), fd) < 0) {
 		close(fd); /* the pair sees its peer gone and closes */
@@ -235,10 +241,10 @@ static const struct ctl_cmd host_cmds[] = {
      "send ICMP echo requests", cmd_ping, 1},
     {"traceroute", "[-m MAXHOPS] [-w SEC] DEST",
      "the routers on the way to DEST", cmd_traceroute, 1},
-    {"socket udp", "[-b A.B.C.D:PORT] [-c A.B.C.D:PORT] [-f]",
+    {"socket udp", "[-b A.B.C.D:PORT] [-c A.B.C.D:PORT] [-f] [-r]",
      "a UDP socket as a descriptor (hostsock)", cmd_socket_udp, 1},
     {"socket tcp",
-     "connect [-b A.B.C.D:PORT] [-w SEC] A.B.C.D:PORT | listen [-q N] "
+     "connect [-n] [-b A.B.C.D:PORT] [-w SEC] A.B.C.D:PORT | listen [-q N] "
      "A.B.C.D:PORT",
      "a TCP connection or listener as a descriptor (hostsock)", cmd_socket_tcp,
      1},

@@ -106,6 +106,18 @@ static const struct sock_ops sock_pair_ops = {
     .queues = sock_pair_queues,
 };
 
+/* A connect message: the peer from now on, or none (addr 0). */
+static void
+sock_pair_connect(struct sock_pair *sp, uint32_t raddr, uint16_t rport)
+{
+	if (!raddr) {
+		sp->sock.raddr = 0;
+		sp->sock.rport = 0;
+	} else if (udp_connect(sp->h, &sp->sock, raddr, rport) < 0) {
+		sp->h->stats[STAT_udp_tx_failed]++;
+	}
+}
+
 /*
  * One message from the application, received into p: a datagram to send,
  * after the header when the socket is framed.
@@ -116,13 +128,19 @@ sock_pair_send(struct sock_pair *sp, struct pbuf *p)
 	struct hostsock_hdr hdr = {0};
 
 	if (sp->framed) {
-		if (p->len < sizeof(hdr) || p->data[0] != HOSTSOCK_DATA) {
+		if (p->len < sizeof(hdr) || (p->data[0] != HOSTSOCK_DATA &&
+					     p->data[0] != HOSTSOCK_CONNECT)) {
 			sp->h->stats[STAT_udp_tx_failed]++;
 			pbuf_free(p);
 			return;
 		}
 		memcpy(&hdr, p->data, sizeof(hdr));
 		pbuf_pull(p, sizeof(hdr));
+	}
+	if (hdr.kind == HOSTSOCK_CONNECT) {
+		sock_pair_connect(sp, ntohl(hdr.addr), ntohs(hdr.port));
+		pbuf_free(p);
+		return;
 	}
 	if (udp_send(sp->h, &sp->sock, ntohl(hdr.addr), ntohs(hdr.port), p) < 0)
 		log_debug("sock_pair_send: port %u: %s", sp->sock.lport,
@@ -171,13 +189,14 @@ sock_pair_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 int
 sock_pair_udp(struct host *h, uint32_t laddr, uint16_t *lport, uint32_t raddr,
-	      uint16_t rport, bool framed)
+	      uint16_t rport, bool framed, bool reuse)
 {
 	struct sock_pair *sp = calloc(1, sizeof(*sp));
 	int fds[2], size = SOCK_PAIR_BUF;
 
 	if (!sp)
 		return -1;
+	sp->sock.reuse = reuse;
 	if (udp_open(h, &sp->sock, laddr, *lport) < 0) {
 		free(sp);
 		return -1;

@@ -14,12 +14,14 @@ struct host;
 
 /*
  * Opens a UDP socket bound to laddr:lport (0: any, ephemeral), connected
- * to raddr:rport when raddr is not 0. Returns the application's end of the
- * pair (the caller passes it on and closes it), or -1 with errno; *lport
- * receives the port bound.
+ * to raddr:rport when raddr is not 0, sharing its port with other sockets
+ * opened with reuse when reuse is set. Returns the application's end of
+ * the pair (the caller passes it on and closes it), or -1 with errno;
+ * *lport receives the port bound. On a framed pair, a header alone of
+ * kind HOSTSOCK_CONNECT connects the socket later (address 0: undoes it).
  */
 int sock_pair_udp(struct host *h, uint32_t laddr, uint16_t *lport,
-		  uint32_t raddr, uint16_t rport, bool framed);
+		  uint32_t raddr, uint16_t rport, bool framed, bool reuse);
 
 /* Closes every pair (at shutdown). */
 void sock_pair_close_all(struct host *h);

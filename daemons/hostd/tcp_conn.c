@@ -610,6 +610,7 @@ tcp_sock_json(const struct sock *s, json_t *row)
 			    json_integer((json_int_t)(c->rto * 1000)));
 	json_object_set_new(row, "retrans",
 			    json_integer((json_int_t)c->retrans));
+	json_object_set_new(row, "mss", json_integer((json_int_t)c->mss));
 }
 
 json_t *

@@ -7,7 +7,12 @@
  * peer's FIN its EOF.
  *
  * `socket tcp connect` answers with the connection's descriptor once it
- * is established and stays open as its status channel; `socket tcp
+ * is established and stays open as its status channel; with -n it
+ * answers at once, before the handshake, says {"established":true} on
+ * the status channel when the handshake is done, and lets the
+ * application's data wait in the socketpair until then (a handshake that
+ * fails ends the channel with its errno and closes our end of the
+ * descriptor, as for a connection that ends). `socket tcp
  * listen` answers with a listening descriptor (SOCK_SEQPACKET) on which
  * every accepted connection arrives as a struct hostsock_accepted with two
  * descriptors, its data and its status channel, at most BACKLOG of them
@@ -44,6 +49,7 @@ struct tcp_pair {
 	bool app_done;	     /* the application sent its EOF */
 	bool eof_given;	     /* we gave the application the peer's */
 	bool ended;	     /* the connection is over: data left to give */
+	bool established;    /* the handshake is done */
 	int end_err;	     /* and why it ended */
 	bool dying;	     /* to be freed from the loop */
 	struct ctl_req *req; /* connect: its status channel, while open */
@@ -117,31 +123,6 @@ tcp_pair_free(struct tcp_pair *p)
 	free(p);
 }
 
-static const char *
-tcp_errno_name(int err)
-{
-	switch (err) {
-	case ECONNREFUSED:
-		return "ECONNREFUSED";
-	case ECONNRESET:
-		return "ECONNRESET";
-	case ETIMEDOUT:
-		return "ETIMEDOUT";
-	case ENETUNREACH:
-		return "ENETUNREACH";
-	case EADDRINUSE:
-		return "EADDRINUSE";
-	case EADDRNOTAVAIL:
-		return "EADDRNOTAVAIL";
-	case EHOSTUNREACH:
-		return "EHOSTUNREACH";
-	case ECONNABORTED:
-		return "ECONNABORTED";
-	default:
-		return "EIO";
-	}
-}
-
 /* Ends the status channel: ok, or the error that ended the connection. */
 static void
 tcp_pair_report(struct tcp_pair *p, int err)
@@ -153,7 +134,7 @@ tcp_pair_report(struct tcp_pair *p, int err)
 		int n = err ? snprintf(line, sizeof(line),
 				       "{\"errno\":\"%s\"}\n{\"ok\":false,"
 				       "\"error\":\"%s\"}\n",
-				       tcp_errno_name(err), strerror(err))
+				       hostsock_errno_name(err), strerror(err))
 			    : snprintf(line, sizeof(line), "{\"ok\":true}\n");
 
 		/* A few bytes into an empty socket: they fit. */
@@ -168,8 +149,8 @@ tcp_pair_report(struct tcp_pair *p, int err)
 	p->req = NULL;
 	ctl_set_cancel(req, NULL, NULL);
 	if (err) {
-		ctl_reply(req,
-			  json_pack("{s:s}", "errno", tcp_errno_name(err)));
+		ctl_reply(
+		    req, json_pack("{s:s}", "errno", hostsock_errno_name(err)));
 		ctl_fail(req, "%s", strerror(err));
 	}
 	ctl_finish(req);
@@ -319,11 +300,15 @@ tcp_pair_writable(struct sock *s)
 {
 	struct tcp_pair *p = s->owner;
 
-	if (!p->app_done && !p->dying && !p->ended && tcp_pair_loop(p->h))
+	if (p->established && !p->app_done && !p->dying && !p->ended &&
+	    tcp_pair_loop(p->h))
 		ev_io_start(tcp_pair_loop(p->h), &p->rw);
 }
 
-/* The socketpair, once the connection is established. */
+/*
+ * The socketpair; we read the application's end once the connection is
+ * established.
+ */
 static int
 tcp_pair_open(struct tcp_pair *p)
 {
@@ -339,7 +324,7 @@ tcp_pair_open(struct tcp_pair *p)
 	ev_io_init(&p->rw, tcp_pair_read_cb, p->fd, EV_READ);
 	ev_io_init(&p->ww, tcp_pair_write_cb, p->fd, EV_WRITE);
 	p->rw.data = p->ww.data = p;
-	if (loop)
+	if (loop && p->established)
 		ev_io_start(loop, &p->rw);
 	return fds[1];
 }
@@ -364,6 +349,16 @@ tcp_pair_connected(struct sock *s)
 	int app;
 
 	ev_timer_stop(tcp_pair_loop(p->h), &p->deadline);
+	p->established = true;
+	if (p->fd >= 0) {
+		/* -n: the application has the descriptor already. */
+		if (p->req)
+			ctl_reply(p->req, json_pack("{s:b}", "established", 1));
+		if (tcp_pair_loop(p->h))
+			ev_io_start(tcp_pair_loop(p->h), &p->rw);
+		tcp_pair_to_app(p);
+		return;
+	}
 	app = tcp_pair_open(p);
 	tcp_pair_endpoints(p->conn, local, remote, sizeof(local));
 	if (app < 0 || !p->req ||
@@ -417,14 +412,14 @@ static const struct sock_ops tcp_pair_ops = {
 };
 
 /* The client of `socket tcp connect` went away before the connection
- * was made: nobody would get it. */
+ * was made: nobody would get it (or, with -n, nobody would use it). */
 static void
 tcp_pair_cancel(void *arg)
 {
 	struct tcp_pair *p = arg;
 
 	p->req = NULL;
-	if (p->fd < 0) {
+	if (!p->established) {
 		tcp_abort(p->conn);
 		p->conn = NULL;
 		tcp_pair_free(p);
@@ -479,8 +474,37 @@ tcp_pair_endpoint(const char *s, uint32_t *addr, uint16_t *port)
 static int
 tcp_pair_fail(struct ctl_req *req, int err)
 {
-	ctl_reply(req, json_pack("{s:s}", "errno", tcp_errno_name(err)));
+	ctl_reply(req, json_pack("{s:s}", "errno", hostsock_errno_name(err)));
 	return ctl_fail(req, "%s", strerror(err));
+}
+
+/*
+ * -n: the descriptor goes now, with the connection's endpoints; 0, or -1
+ * when it could not (the connection aborted, the request failed).
+ */
+static int
+tcp_pair_give_early(struct tcp_pair *p, struct ctl_req *req)
+{
+	char local[32], remote[32];
+	int app = tcp_pair_open(p);
+
+	tcp_pair_endpoints(p->conn, local, remote, sizeof(local));
+	if (app < 0 ||
+	    ctl_reply_fd(
+		req, json_pack("{s:s, s:s}", "local", local, "remote", remote),
+		app) < 0) {
+		int e = app < 0 ? errno : EIO;
+
+		if (app >= 0)
+			close(app);
+		tcp_abort(p->conn);
+		p->conn = NULL;
+		tcp_pair_free(p);
+		tcp_pair_fail(req, e);
+		return -1;
+	}
+	close(app);
+	return 0;
 }
 
 int
@@ -488,21 +512,23 @@ tcp_pair_connect_cmd(struct host *h, struct ctl_req *req, int argc, char **argv)
 {
 	const char *bind_to = NULL;
 	double wait = 0;
+	bool early = false;
 	const struct ctl_opt opts[] = {
 	    {'b', CTL_OPT_STRING, 0, 0, &bind_to},
 	    {'w', CTL_OPT_REAL, 0.001, 3600, &wait},
+	    {'n', CTL_OPT_FLAG, 0, 0, &early},
 	};
 	uint32_t laddr = 0, raddr;
 	uint16_t lport = 0, rport;
 	struct tcp_pair *p;
 	char err[128];
-	int n = ctl_opt_parse(argc, argv, opts, 2, err, sizeof(err));
+	int n = ctl_opt_parse(argc, argv, opts, 3, err, sizeof(err));
 
 	if (n < 0)
 		return ctl_usage(req, "socket tcp connect: %s", err);
 	if (n != 1 || tcp_pair_endpoint(argv[0], &raddr, &rport) < 0 ||
 	    !raddr || !rport)
-		return ctl_usage(req, "usage: socket tcp connect "
+		return ctl_usage(req, "usage: socket tcp connect [-n] "
 				      "[-b A.B.C.D:PORT] [-w SECONDS] "
 				      "A.B.C.D:PORT");
 	if (bind_to && tcp_pair_endpoint(bind_to, &laddr, &lport) < 0)
@@ -520,6 +546,8 @@ tcp_pair_connect_cmd(struct host *h, struct ctl_req *req, int argc, char **argv)
 		tcp_pair_free(p);
 		return tcp_pair_fail(req, e);
 	}
+	if (early && tcp_pair_give_early(p, req) < 0)
+		return CTL_DONE;
 	p->req = req;
 	ctl_set_cancel(req, tcp_pair_cancel, p);
 	if (wait > 0) {
@@ -659,6 +687,7 @@ tcp_lpair_take(struct tcp_lpair *l)
 	t->msg.raddr = htonl(p->conn->sock.raddr);
 	t->msg.lport = htons(p->conn->sock.lport);
 	t->msg.rport = htons(p->conn->sock.rport);
+	p->established = true;
 	t->fds[0] = tcp_pair_open(p);
 	t->fds[1] = t->fds[0] < 0 ? -1 : tcp_pair_status_open(p);
 	if (t->fds[1] < 0) {

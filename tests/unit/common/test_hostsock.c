@@ -424,6 +424,55 @@ test_udp_error_reply_gives_errno_and_message(void **state)
 
 	expect_udp_failure(*state, steps, ECONNREFUSED,
 			   "bad peer '10.0.0.9:0'");
+	assert_int_equal(hostsock_named_errno(), 0);
+}
+
+/* An errno line names the error, told apart from the refusal; and -r
+ * asks for a shared port. */
+static void
+test_udp_error_names_its_errno(void **state)
+{
+	struct fixture *f = *state;
+	const struct step steps[] = {
+	    {"{\"errno\":\"EADDRINUSE\"}\n", false},
+	    {"{\"ok\":false,\"error\":\"Address already in use\"}\n", false},
+	    {0}};
+	struct sockaddr_in local = addr("0.0.0.0:5201");
+
+	fake_start(f, steps);
+	errno = 0;
+	assert_int_equal(hostsock_udp("lab1/h1", &local, NULL,
+				      HOSTSOCK_FRAMED | HOSTSOCK_REUSE, NULL),
+			 -1);
+	assert_int_equal(errno, ECONNREFUSED); /* hostd refused */
+	assert_int_equal(hostsock_named_errno(), EADDRINUSE);
+	assert_string_equal(hostsock_error(), "Address already in use");
+	fake_finish(f);
+	assert_string_equal(f->request, "socket udp -b 0.0.0.0:5201 -f -r\n");
+}
+
+/* hostsock_udp_connect: a header alone, of kind HOSTSOCK_CONNECT. */
+static void
+test_udp_connect_message(void **state)
+{
+	struct fixture *f = *state;
+	struct sockaddr_in peer = addr("10.0.0.9:53"),
+			   noport = addr("10.0.0.9");
+	struct hostsock_hdr h;
+
+	assert_int_equal(hostsock_udp_connect(f->pair[1], &peer), 0);
+	assert_int_equal(recv(f->pair[0], &h, sizeof(h) + 1, MSG_DONTWAIT),
+			 (ssize_t)sizeof(h));
+	assert_int_equal(h.kind, HOSTSOCK_CONNECT);
+	assert_int_equal(h.addr, htonl(0x0a000009));
+	assert_int_equal(h.port, htons(53));
+	assert_int_equal(hostsock_udp_connect(f->pair[1], NULL), 0);
+	assert_int_equal(recv(f->pair[0], &h, sizeof(h), MSG_DONTWAIT),
+			 (ssize_t)sizeof(h));
+	assert_int_equal(h.kind, HOSTSOCK_CONNECT);
+	assert_int_equal(h.addr, 0);
+	assert_int_equal(hostsock_udp_connect(f->pair[1], &noport), -1);
+	assert_int_equal(errno, EINVAL);
 }
 
 static void
@@ -568,6 +617,8 @@ main(void)
 	    TEST(test_udp_reads_a_reply_longer_than_its_buffer),
 	    TEST(test_udp_error_reply_gives_errno_and_message),
 	    TEST(test_udp_error_after_descriptor_closes_it),
+	    TEST(test_udp_error_names_its_errno),
+	    TEST(test_udp_connect_message),
 	    TEST(test_udp_ok_without_descriptor_is_refused),
 	    TEST(test_udp_server_closing_early),
 	    TEST(test_udp_reply_too_long),

@@ -340,6 +340,93 @@ test_status_channel_broken(void **state)
 			     "malformed reply from hostd: {\"ok\":true}");
 }
 
+/* hostsock_tcp_connect_start to 10.0.0.9:7000: the descriptor at once. */
+static int
+start_fake(struct fake_hostd *f, const struct fake_step *steps, int *status_fd)
+{
+	struct sockaddr_in peer = fake_addr("10.0.0.9:7000"), local = {0};
+	int fd;
+
+	assert_int_equal(fake_hostd_start(f, steps), 0);
+	fd = hostsock_tcp_connect_start(FAKE_NODE, NULL, &peer, 0, &local,
+					status_fd);
+	assert_true(fd >= 0);
+	assert_string_equal(fake_addr_text(&local), "10.0.0.2:40000");
+	return fd;
+}
+
+/* -n: the descriptor before the handshake, its outcome on the channel,
+ * not known until it comes; then the channel goes on as before. */
+static void
+test_connect_start_then_established(void **state)
+{
+	struct fake_hostd *f = *state;
+	const struct fake_step steps[] = {ESTABLISHED,
+					  FAKE_DO(FAKE_GO),
+					  FAKE_LINE("{\"established\":true}"),
+					  FAKE_DO(FAKE_GO),
+					  FAKE_LINE("{\"ok\":true}"),
+					  FAKE_DO(FAKE_END)};
+	int status_fd = -1, fd = start_fake(f, steps, &status_fd);
+
+	assert_int_equal(hostsock_tcp_connect_result(status_fd, 0), -1);
+	assert_int_equal(errno, EAGAIN);
+	fake_hostd_go(f);
+	assert_int_equal(hostsock_tcp_connect_result(status_fd, 1), 0);
+	fake_hostd_go(f);
+	assert_int_equal(hostsock_tcp_status(status_fd), 0);
+	fake_hostd_finish(f);
+	assert_string_equal(f->request,
+			    "socket tcp connect -n 10.0.0.9:7000\n");
+	close(fd);
+	close(status_fd);
+}
+
+static void
+test_connect_start_refused(void **state)
+{
+	struct fake_hostd *f = *state;
+	const struct fake_step steps[] = {
+	    ESTABLISHED, FAKE_LINE("{\"errno\":\"ECONNREFUSED\"}"),
+	    FAKE_LINE("{\"ok\":false,\"error\":\"Connection refused\"}"),
+	    FAKE_DO(FAKE_END)};
+	int status_fd = -1, fd = start_fake(f, steps, &status_fd);
+
+	assert_int_equal(hostsock_tcp_connect_result(status_fd, 1),
+			 ECONNREFUSED);
+	assert_string_equal(hostsock_error(), "Connection refused");
+	fake_hostd_finish(f);
+	close(fd);
+	close(status_fd);
+}
+
+static void
+test_connect_start_malformed(void **state)
+{
+	struct fake_hostd *f = *state;
+	const struct fake_step ok_unestablished[] = {
+	    ESTABLISHED, FAKE_LINE("{\"ok\":true}"), FAKE_DO(FAKE_END)};
+	const struct fake_step gone[] = {ESTABLISHED, FAKE_DO(FAKE_END)};
+	const struct fake_step *scripts[] = {ok_unestablished, gone};
+	struct sockaddr_in peer = fake_addr("10.0.0.9:7000");
+
+	for (size_t i = 0; i < 2; i++) {
+		int status_fd = -1, fd = start_fake(f, scripts[i], &status_fd);
+
+		errno = 0;
+		assert_int_equal(hostsock_tcp_connect_result(status_fd, 1), -1);
+		assert_int_equal(errno, EPROTO);
+		fake_hostd_finish(f);
+		close(fd);
+		close(status_fd);
+	}
+	/* The status channel is not optional. */
+	assert_int_equal(
+	    hostsock_tcp_connect_start(FAKE_NODE, NULL, &peer, 0, NULL, NULL),
+	    -1);
+	assert_int_equal(errno, EINVAL);
+}
+
 #define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -356,6 +443,9 @@ main(void)
 	    TEST(test_status_tells_a_reset),
 	    TEST(test_status_tells_a_timeout),
 	    TEST(test_status_channel_broken),
+	    TEST(test_connect_start_then_established),
+	    TEST(test_connect_start_refused),
+	    TEST(test_connect_start_malformed),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

@@ -145,7 +145,7 @@ test_framed_both_ways(void **state)
 	    .kind = HOSTSOCK_DATA, .addr = htonl(PEER), .port = htons(9)};
 	uint8_t msg[HOSTSOCK_HDR_LEN + 16];
 	uint16_t lport = 0;
-	int fd = sock_pair_udp(&f->h, 0, &lport, 0, 0, true);
+	int fd = sock_pair_udp(&f->h, 0, &lport, 0, 0, true, false);
 
 	assert_true(fd >= 0);
 	assert_true(lport >= SOCK_EPHEMERAL_MIN);
@@ -182,7 +182,7 @@ test_icmp_error_reported(void **state)
 	struct ipv4_pkt sent;
 	uint16_t lport = 0;
 	size_t len;
-	int fd = sock_pair_udp(&f->h, 0, &lport, 0, 0, true);
+	int fd = sock_pair_udp(&f->h, 0, &lport, 0, 0, true, false);
 
 	memcpy(msg, &hdr, sizeof(hdr));
 	memcpy(msg + sizeof(hdr), "probe", 5);
@@ -219,7 +219,7 @@ test_connected_bare(void **state)
 	struct fixture *f = *state;
 	uint16_t lport = 5000;
 	uint8_t buf[64];
-	int fd = sock_pair_udp(&f->h, US, &lport, PEER, 53, false);
+	int fd = sock_pair_udp(&f->h, US, &lport, PEER, 53, false, false);
 
 	assert_true(fd >= 0);
 	assert_int_equal(lport, 5000);
@@ -243,7 +243,7 @@ test_bad_framed_message(void **state)
 	struct fixture *f = *state;
 	uint8_t msg[HOSTSOCK_HDR_LEN + 4] = {HOSTSOCK_ERROR};
 	uint16_t lport = 0;
-	int fd = sock_pair_udp(&f->h, 0, &lport, 0, 0, true);
+	int fd = sock_pair_udp(&f->h, 0, &lport, 0, 0, true, false);
 
 	send(fd, msg, 3, 0);	       /* shorter than a header */
 	send(fd, msg, sizeof(msg), 0); /* the wrong kind */
@@ -259,7 +259,7 @@ test_close_unbinds(void **state)
 {
 	struct fixture *f = *state;
 	uint16_t lport = 7000;
-	int fd = sock_pair_udp(&f->h, 0, &lport, 0, 0, true);
+	int fd = sock_pair_udp(&f->h, 0, &lport, 0, 0, true, false);
 
 	assert_non_null(
 	    sock_lookup(&f->h.node.socks, IPV4_PROTO_UDP, US, 7000, PEER, 1));
@@ -279,9 +279,88 @@ test_bind_refused(void **state)
 	struct fixture *f = *state;
 	uint16_t lport = 0;
 
-	assert_int_equal(sock_pair_udp(&f->h, OTHER, &lport, 0, 0, true), -1);
+	assert_int_equal(sock_pair_udp(&f->h, OTHER, &lport, 0, 0, true, false),
+			 -1);
 	assert_int_equal(errno, EADDRNOTAVAIL);
 	assert_null(f->h.node.socks.list);
+}
+
+/* A header of kind HOSTSOCK_CONNECT connects a framed socket later: only
+ * the peer's datagrams come in, and sends to 0:0 go to it; address 0
+ * undoes it. */
+static void
+test_connect_message(void **state)
+{
+	struct fixture *f = *state;
+	struct hostsock_hdr conn = {.kind = HOSTSOCK_CONNECT,
+				    .addr = htonl(PEER),
+				    .port = htons(53)},
+			    data = {.kind = HOSTSOCK_DATA};
+	uint8_t msg[HOSTSOCK_HDR_LEN + 16];
+	uint16_t lport = 5300;
+	int fd = sock_pair_udp(&f->h, 0, &lport, 0, 0, true, false);
+
+	assert_int_equal(send(fd, &conn, sizeof(conn), 0),
+			 (ssize_t)sizeof(conn));
+	memcpy(msg, &data, sizeof(data));
+	memcpy(msg + sizeof(data), "query", 5);
+	assert_int_equal(send(fd, msg, sizeof(data) + 5, 0),
+			 (ssize_t)(sizeof(data) + 5));
+	turn();
+	assert_int_equal(f->mp->nsent, 1);
+	sent_udp(f, 0, PEER, 5300, 53, "query");
+	arrive(f, OTHER, 53, 5300, "spoof");
+	arrive(f, PEER, 53, 5300, "answer");
+	assert_int_equal(app_read(fd, msg, sizeof(msg)),
+			 (ssize_t)(sizeof(data) + 6));
+	assert_memory_equal(msg + sizeof(data), "answer", 6);
+	assert_int_equal(app_read(fd, msg, sizeof(msg)), -1);
+	assert_int_equal(f->h.stats[STAT_udp_no_port], 1);
+
+	conn.addr = 0;
+	conn.port = 0;
+	send(fd, &conn, sizeof(conn), 0);
+	turn();
+	arrive(f, OTHER, 53, 5300, "other");
+	assert_int_equal(app_read(fd, msg, sizeof(msg)),
+			 (ssize_t)(sizeof(data) + 5));
+	assert_int_equal(f->h.stats[STAT_udp_tx_failed], 0);
+	close(fd);
+}
+
+/* Sockets opened with reuse share a port, and a connected one gets its
+ * peer's datagrams; without reuse on both, the port is taken. */
+static void
+test_reuse_shares_the_port(void **state)
+{
+	struct fixture *f = *state;
+	struct hostsock_hdr conn = {.kind = HOSTSOCK_CONNECT,
+				    .addr = htonl(PEER),
+				    .port = htons(4000)},
+			    hdr;
+	uint8_t msg[HOSTSOCK_HDR_LEN + 16];
+	uint16_t p1 = 5201, p2 = 5201, p3 = 5201;
+	int a = sock_pair_udp(&f->h, 0, &p1, 0, 0, true, true), b;
+
+	assert_true(a >= 0);
+	assert_int_equal(sock_pair_udp(&f->h, 0, &p3, 0, 0, true, false), -1);
+	assert_int_equal(errno, EADDRINUSE);
+	send(a, &conn, sizeof(conn), 0);
+	turn();
+	b = sock_pair_udp(&f->h, 0, &p2, 0, 0, true, true);
+	assert_true(b >= 0);
+	assert_int_equal(p2, 5201);
+	arrive(f, PEER, 4000, 5201, "mine");
+	arrive(f, OTHER, 4000, 5201, "new");
+	assert_int_equal(app_read(a, msg, sizeof(msg)),
+			 (ssize_t)(sizeof(hdr) + 4));
+	assert_memory_equal(msg + sizeof(hdr), "mine", 4);
+	assert_int_equal(app_read(b, msg, sizeof(msg)),
+			 (ssize_t)(sizeof(hdr) + 3));
+	memcpy(&hdr, msg, sizeof(hdr));
+	assert_int_equal(ntohl(hdr.addr), OTHER);
+	close(a);
+	close(b);
 }
 
 int
@@ -292,6 +371,7 @@ main(void)
 	    T(test_framed_both_ways), T(test_icmp_error_reported),
 	    T(test_connected_bare),   T(test_bad_framed_message),
 	    T(test_close_unbinds),    T(test_bind_refused),
+	    T(test_connect_message),  T(test_reuse_shares_the_port),
 #undef T
 	};
 
