@@ -136,6 +136,52 @@ cmd_set_busy_poll(struct ctl_req *req, int argc, char **argv, void *arg)
 	return CTL_DONE;
 }
 
+/*
+ * set impair PORT SPEC...|clear: impair what leaves PORT (common/impair.h
+ * has the words), or stop. A spec without a seed gets impair_seed_of()
+ * "NODE:PORT". The reply is the spec as the port now applies it, with its
+ * seed, or null.
+ */
+static int
+cmd_set_impair(struct ctl_req *req, int argc, char **argv, void *arg)
+{
+	struct daemon *d = arg;
+	struct impair_spec spec;
+	struct port *port;
+	char err[IMPAIR_ERR_MAX], text[IMPAIR_TEXT_MAX];
+	bool clear;
+
+	if (argc < 2)
+		return ctl_usage(req, "usage: set impair PORT SPEC...|clear");
+	port = port_set_find(&d->ports, argv[0]);
+	if (!port)
+		return ctl_fail(req, "no port '%s'", argv[0]);
+	clear = argc == 2 && strcmp(argv[1], "clear") == 0;
+	if (!clear &&
+	    impair_spec_parse(argc - 1, argv + 1, &spec, err, sizeof(err)) < 0)
+		return ctl_usage(req, "set impair: %s", err);
+	if (!clear && !spec.has_seed) {
+		/* NODE:PORT, the same in every run of a lab, and another
+		 * for each interface of the lab. */
+		char key[256];
+
+		snprintf(key, sizeof(key), "%s:%s", d->opts.name, port->name);
+		spec.seed = impair_seed_of(key);
+		spec.has_seed = true;
+	}
+	if (port_impair(port, d->loop, clear ? NULL : &spec) < 0)
+		return ctl_fail(req, "out of memory");
+	if (clear) {
+		ctl_reply(
+		    req, json_pack("{s:s, s:n}", "port", port->name, "impair"));
+		return CTL_DONE;
+	}
+	impair_spec_format(impair_spec_of(port->impair), text, sizeof(text));
+	ctl_reply(req,
+		  json_pack("{s:s, s:s}", "port", port->name, "impair", text));
+	return CTL_DONE;
+}
+
 const struct ctl_cmd daemon_cmds[] = {
     {"show ports", "", "ports with their counters", cmd_show_ports, 0},
     {"capture start", "[PORT] [FILTER]",
@@ -152,6 +198,10 @@ const struct ctl_cmd daemon_cmds[] = {
      "poll the ports USEC microseconds after a frame before sleeping (0: "
      "off)",
      cmd_set_busy_poll, 0},
+    {"set impair", "PORT SPEC...|clear",
+     "impair what leaves PORT: delay D [jitter J] loss P% duplicate P% "
+     "reorder P% corrupt P% rate R limit N seed N; clear: no more",
+     cmd_set_impair, 0},
 };
 
 const size_t daemon_ncmds = sizeof(daemon_cmds) / sizeof(daemon_cmds[0]);

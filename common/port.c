@@ -15,16 +15,65 @@ port_refuse(struct port *port, const char *why)
 	return -1;
 }
 
-/* Counts a frame that left, for captures and traces too. */
-static void
-port_sent(struct port *port, const uint8_t *frame, size_t len)
+/* Sends a frame now, counting it and capturing it; -1 when refused. */
+static int
+port_wire(struct port *port, const uint8_t *frame, size_t len)
 {
+	if (port->ops->send(port, frame, len) < 0)
+		return port_refuse(port, "the port refused it");
 	port->cnt.tx_packets++;
 	port->cnt.tx_bytes += len;
 	if (port->capture)
 		capture_write(port, frame, len);
+	return 0;
+}
+
+int
+port_impair_out(void *arg, const uint8_t *frame, size_t len)
+{
+	struct port *port = arg;
+
+	/* A held frame may find its port gone down. */
+	if (!port->up)
+		return port_refuse(port, "the port is down");
+	return port_wire(port, frame, len);
+}
+
+/* Through the impairments: the trace row says what they did. */
+static int
+port_send_impaired(struct port *port, const uint8_t *frame, size_t len)
+{
+	uint64_t wait;
+
+	switch (impair_frame(port->impair, frame, len, &wait)) {
+	case IMPAIR_SENT:
+		break;
+	case IMPAIR_HELD:
+		trace_note(port->trace, "held %.3f ms by %s's impairments",
+			   (double)wait / 1e6, port->name);
+		break;
+	case IMPAIR_LOST:
+		trace_note(port->trace, "lost by %s's impairments (loss)",
+			   port->name);
+		return 0;
+	case IMPAIR_RATE_DROPPED:
+		trace_note(port->trace,
+			   "dropped by %s's impairments: the rate's backlog "
+			   "is full",
+			   port->name);
+		return 0;
+	case IMPAIR_QUEUE_FULL:
+		trace_note(port->trace,
+			   "dropped by %s's impairments: the delay queue is "
+			   "full",
+			   port->name);
+		return 0;
+	case IMPAIR_OUT_FAILED:
+		return -1;
+	}
 	if (port->trace)
 		trace_tx(port->trace, port, frame, len);
+	return 0;
 }
 
 int
@@ -34,9 +83,39 @@ port_send(struct port *port, const uint8_t *frame, size_t len)
 		return port_refuse(port, "the port is down");
 	if (len > port_frame_max(port))
 		return port_refuse(port, "longer than the MTU");
-	if (port->ops->send(port, frame, len) < 0)
-		return port_refuse(port, "the port refused it");
-	port_sent(port, frame, len);
+	if (port->impair && impair_active(port->impair))
+		return port_send_impaired(port, frame, len);
+	if (port_wire(port, frame, len) < 0)
+		return -1;
+	if (port->trace)
+		trace_tx(port->trace, port, frame, len);
+	return 0;
+}
+
+int
+port_impair(struct port *port, struct ev_loop *loop,
+	    const struct impair_spec *spec)
+{
+	struct impair_spec s;
+
+	if (!spec) {
+		if (port->impair)
+			impair_clear(port->impair);
+		return 0;
+	}
+	if (!port->impair) {
+		struct impair_io io = {.out = port_impair_out, .arg = port};
+
+		port->impair = impair_new(loop, &io);
+		if (!port->impair)
+			return -1;
+	}
+	s = *spec;
+	if (!s.has_seed) {
+		s.seed = impair_seed_of(port->name);
+		s.has_seed = true;
+	}
+	impair_set(port->impair, &s);
 	return 0;
 }
 
@@ -95,6 +174,8 @@ void
 port_close(struct port *port)
 {
 	capture_stop(port);
+	impair_free(port->impair);
+	port->impair = NULL;
 	if (port->ops && port->ops->close)
 		port->ops->close(port);
 }
@@ -103,6 +184,34 @@ size_t
 port_frame_max(const struct port *port)
 {
 	return port->mtu + ETHER_HDR_LEN + ETHER_VLAN_HDR_LEN;
+}
+
+static void
+port_impair_json(const struct impair *imp, json_t *obj)
+{
+	const struct impair_counters *c = impair_counters_of(imp);
+	char text[IMPAIR_TEXT_MAX];
+	const struct {
+		const char *key;
+		uint64_t v;
+	} counters[] = {
+	    {"impair_held", impair_held(imp)},
+	    {"impair_loss", c->loss},
+	    {"impair_delayed", c->delayed},
+	    {"impair_duplicated", c->duplicated},
+	    {"impair_reordered", c->reordered},
+	    {"impair_corrupted", c->corrupted},
+	    {"impair_rate_dropped", c->rate_dropped},
+	    {"impair_queue_full", c->queue_full},
+	};
+
+	impair_spec_format(impair_spec_of(imp), text, sizeof(text));
+	json_object_set_new(obj, "impair",
+			    impair_active(imp) ? json_string(text)
+					       : json_null());
+	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++)
+		json_object_set_new(obj, counters[i].key,
+				    json_integer((json_int_t)counters[i].v));
 }
 
 json_t *
@@ -122,6 +231,8 @@ port_json(const struct port *port)
 	    "tx_dropped", (json_int_t)c->tx_dropped);
 	if (obj && port->rx_ring)
 		json_object_set_new(obj, "rx_ring", json_string(port->rx_ring));
+	if (obj && port->impair)
+		port_impair_json(port->impair, obj);
 	return obj;
 }
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "ether.h"
+#include "impair.h"
 
 #define PORT_NAME_MAX IFNAMSIZ
 #define PORT_FRAME_MAX 65600 /* an MTU of 65535 plus headers */
@@ -71,6 +72,9 @@ struct port {
 	void *rx_arg;
 	struct capture *capture; /* while `capture start` runs */
 	struct trace *trace;	 /* the owner's trace recorder, or NULL */
+	/* What leaves is impaired (delay, loss, ...); NULL until the first
+	 * port_impair(), and kept with its counters after a clear. */
+	struct impair *impair;
 	/* While port_deliver_mut() hands it on: the frame, writable. */
 	uint8_t *rx_frame;
 	size_t rx_len;
@@ -78,9 +82,29 @@ struct port {
 
 /*
  * Sends a frame out of a port, counting it. A port that is down or a frame
- * longer than the MTU allows counts as tx_dropped and returns -1.
+ * longer than the MTU allows counts as tx_dropped and returns -1. On an
+ * impaired port the frame goes through the impairments first, which may
+ * hold a copy to send later, or drop it (counted under impair_*; that
+ * returns 0, as a wire that loses a frame says nothing). Captures see
+ * frames when they leave, as they leave; the trace row of the frame being
+ * handled says what the impairments did.
  */
 int port_send(struct port *port, const uint8_t *frame, size_t len);
+/*
+ * Impairs what leaves port from now on as spec says (a spec that names no
+ * seed gets impair_seed_of() the port's name), the held frames of an
+ * earlier spec leaving when they were due; or, with spec NULL, impairs no
+ * more and sends what is held at once. A timer of loop sends held frames
+ * when they are due (NULL: only impair_run() does). -1 without memory.
+ */
+int port_impair(struct port *port, struct ev_loop *loop,
+		const struct impair_spec *spec);
+/*
+ * How the impairment stage sends a frame out of port (a struct port *):
+ * refused, and counted, when the port has gone down meanwhile. For tests
+ * that make port->impair themselves, with a clock of their own.
+ */
+int port_impair_out(void *port, const uint8_t *frame, size_t len);
 /*
  * Hands a received frame to the port's owner, counting it; a port that is
  * down, or a frame longer than the MTU allows, never reaches the owner.
@@ -101,7 +125,13 @@ uint8_t *port_rx_writable(struct port *port, const uint8_t *at, size_t len);
 void port_close(struct port *port);
 /* The largest frame (without FCS) the port's MTU allows, tagged or not. */
 size_t port_frame_max(const struct port *port);
-/* One row of `show ports`. */
+/*
+ * One row of `show ports`; a port that was ever impaired adds `impair`
+ * (the spec, null once cleared), `impair_held` (frames in the delay
+ * queue) and the stage's counters: impair_loss, impair_delayed,
+ * impair_duplicated, impair_reordered, impair_corrupted,
+ * impair_rate_dropped, impair_queue_full.
+ */
 json_t *port_json(const struct port *port);
 
 /* The ports a daemon owns; a port's index is its place here. */

@@ -255,6 +255,37 @@ def gen_ctl_parse():
         seed("fuzz_ctl_parse", "seed-" + name, line)
 
 
+def gen_impair():
+    t = "fuzz_impair"
+
+    def frames(*pairs):
+        return bytes(b for p in pairs for b in p)
+
+    steady = frames(*[(2, 60)] * 40)
+    burst = frames(*[(0, 200)] * 60)
+    for name, spec, tail in [
+        ("delay", "delay 10ms", steady),
+        ("jitter", "delay 10ms jitter 10ms seed 3", steady),
+        ("loss", "loss 30% seed 1", steady),
+        ("duplicate", "duplicate 50%", steady),
+        ("reorder", "delay 5ms reorder 30%", steady),
+        ("corrupt", "corrupt 50% duplicate 10%", frames((0, 10), (0, 14),
+                                                          (0, 15), (0, 255))),
+        ("rate", "rate 1mbit", burst),
+        ("rate-backlog", "rate 100kbit delay 1ms", burst),
+        ("limit", "delay 100ms limit 4", burst),
+        ("refused", "delay 1ms duplicate 50%", frames(*[(0x80, 60), (1, 60)] * 10)),
+        ("all", "delay 20ms jitter 5ms loss 10% duplicate 10% reorder 10% "
+                "corrupt 10% rate 10mbit limit 100 seed 9", steady + burst),
+        ("units", "delay 1.5s jitter 200usecs rate 1mbps loss 0.0000001%", b""),
+        ("bad-time", "delay 50", b""),
+        ("bad-twice", "loss 1% loss 2%", b""),
+        ("bad-jitter", "jitter 1ms", b""),
+        ("bad-empty", "", b""),
+    ]:
+        seed(t, "seed-" + name, spec.encode() + b"\n" + tail)
+
+
 def gen_icmp():
     q = ipv4("10.0.0.1", "10.0.0.2", 17, udp("10.0.0.1", "10.0.0.2", 1000,
                                               33434, bytes(32)))
@@ -1144,6 +1175,13 @@ COMMON_CMDS = [
      "trace start arp or (ip and not udp)\nshow trace\ntrace stop"),
     ("trace-bad-filter", "trace start tcp port\ntrace start ((\n"
      "trace stop now\nshow trace all"),
+    ("set-impair", "set impair {port} delay 1ms jitter 1ms loss 10% "
+     "duplicate 5% reorder 5% corrupt 1% rate 10mbit limit 10 seed 1\n"
+     "show ports\nset impair {port} loss 1%\nset impair {port} clear\n"
+     "show ports"),
+    ("set-impair-bad", "set impair\nset impair nope loss 1%\n"
+     "set impair {port} bogus 1\nset impair {port} delay\n"
+     "set impair {port} jitter 1ms\nset impair {port} clear now"),
     ("unknown", "frobnicate\nshow\nshow nothing"),
     ("empty", "\n \n\t\n"),
     ("nul", b"show ports\x00\n"),
@@ -1608,7 +1646,8 @@ def gen_fib():
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "corpus")
-    for gen in (gen_ether, gen_frame, gen_arp, gen_ctl_parse, gen_icmp, gen_ipv4,
+    for gen in (gen_ether, gen_frame, gen_arp, gen_ctl_parse, gen_impair,
+                gen_icmp, gen_ipv4,
                 gen_ctl_conn, gen_router_input, gen_host_input,
                 gen_switch_input, gen_switch_cmd, gen_router_cmd,
                 gen_host_cmd, gen_hopctl_render, gen_tcp_seg,
