@@ -125,6 +125,20 @@ _log_tail() {
 	tail -n "$2" -- "$1" 2>/dev/null | sed 's/^/    /' >&2
 }
 
+# _lab_daemons DIR EXT: "NODE KIND" for each node of the lab whose run dir
+# (or kept logs) DIR is, then "NODE:IF relay" for each relay hoplab put on
+# a link (lib/impair.bash) that has a file NODE:IF.EXT: pid for a lab that
+# is up (a relay that was removed has none), log for kept logs.
+_lab_daemons() {
+	local f
+	cat "$1/nodes" 2>/dev/null
+	for f in "$1"/*:*."$2"; do
+		[[ -e $f ]] || continue
+		f=${f##*/}
+		printf '%s relay\n' "${f%.*}"
+	done | sort -u
+}
+
 # health_check: return 1, saying what is wrong, if since the last check a
 # daemon of one of the file's labs died or wrote a sanitizer report, or a
 # lab was taken down with a dead daemon, a daemon that had to be killed, or
@@ -137,8 +151,16 @@ health_check() {
 		[[ -r $dir/nodes ]] || continue
 		status=$(HOPLAB_RUN_DIR=$root "$HOPLAB" status "$lab" 2>/dev/null) || true
 		while read -r node kind; do
-			case $kind in switch | router | host) ;; *) continue ;; esac
-			state=$(awk -v n="$node" '$1 == n { print $4 }' <<<"$status")
+			case $kind in
+			switch | router | host)
+				state=$(awk -v n="$node" '$1 == n { print $4 }' <<<"$status")
+				;;
+			relay)
+				# status's impairments: NODE:IF relay PID|dead SPEC...
+				state=$(awk -v n="$node" '$1 == n && $2 == "relay" { print ($3 == "dead" ? "dead" : "alive") }' <<<"$status")
+				;;
+			*) continue ;;
+			esac
 			log=$dir/$node.log
 			if [[ $state != alive ]]; then
 				_report "dead $lab $node $(_pid_in "$dir/$node.pid")" \
@@ -156,7 +178,7 @@ health_check() {
 						rc=1
 					}
 			fi
-		done <"$dir/nodes"
+		done < <(_lab_daemons "$dir" pid)
 	done <"$HEALTH_DIR/labs"
 
 	for entry in "$HOPLAB_LOG_ARCHIVE"/*/; do
@@ -185,7 +207,7 @@ health_check() {
 						rc=1
 					}
 			fi
-		done < <(cat "$entry/nodes" 2>/dev/null)
+		done < <(_lab_daemons "$entry" log)
 	done
 	return "$rc"
 }
@@ -284,4 +306,106 @@ wait_until() {
 		fi
 		sleep 0.1
 	done
+}
+
+# ---------------------------------------------------------------------------
+# linkrelay as a test's own wire: a Linux node of a lab, between its eth0
+# and eth1, forwards every frame like a wire, impaired as the test says
+# (lib/impair.bash puts the same program on links for `hoplab impair`).
+
+LINKRELAY=$HOPLAB_BIN_DIR/linkrelay
+RELAY_PID=
+
+# relay_start NS [SPEC...]: linkrelay in namespace NS between eth0 ("a")
+# and eth1 ("b"), what leaves either way impaired as SPEC says (`set
+# impair` words; none: a plain wire); control socket
+# $BATS_TEST_TMPDIR/relay.sock.  Ready once it answers.
+relay_start() {
+	local ns=$1 dir=$BATS_TEST_TMPDIR
+	shift
+	[[ -x $LINKRELAY ]] || fail "$LINKRELAY is not built"
+	rm -f "$dir/relay.sock" "$dir/relay.ports" "$dir/relay.stats"
+	: >"$dir/relay.conf"
+	if (($# > 0)); then
+		printf 'set impair eth0 %s\nset impair eth1 %s\n' "$*" "$*" >"$dir/relay.conf"
+	fi
+	# Not through a function: $! must be the relay itself, which ip netns
+	# exec becomes.
+	ip netns exec "$ns" "$LINKRELAY" -i eth0 -i eth1 -s "$dir/relay.sock" \
+		-c "$dir/relay.conf" >"$dir/relay.log" 2>&1 3>&- &
+	RELAY_PID=$!
+	wait_until 10 _relay_answers "$dir/relay.sock"
+}
+
+_relay_answers() { "$HOPCTL" "$1" help >/dev/null 2>&1; }
+
+_relay_exited() {
+	local state
+	state=$(ps -o stat= -p "$1") || return 0
+	[[ $state == Z* ]]
+}
+
+# relay_stop: keep the relay's counters (for relay_count), then SIGTERM;
+# it must exit 0 at once and leave no sanitizer report.
+relay_stop() {
+	local pid=$RELAY_PID dir=$BATS_TEST_TMPDIR rc=0
+	[[ -n $pid ]] || return 0
+	RELAY_PID=
+	"$HOPCTL" -j "$dir/relay.sock" show ports | head -n 1 >"$dir/relay.ports" || rc=1
+	"$HOPCTL" -j "$dir/relay.sock" show stats | head -n 1 >"$dir/relay.stats" || rc=1
+	kill -TERM "$pid" 2>/dev/null || true
+	if ! wait_until 5 _relay_exited "$pid"; then
+		kill -KILL "$pid" 2>/dev/null || true
+		echo "relay_stop: the relay ignored SIGTERM" >&2
+		rc=1
+	fi
+	wait "$pid" || {
+		echo "relay_stop: the relay exited with status $?:" >&2
+		cat "$dir/relay.log" >&2
+		rc=1
+	}
+	if grep -qE "$SANITIZER_RE" "$dir/relay.log"; then
+		echo "relay_stop: sanitizer report from the relay:" >&2
+		cat "$dir/relay.log" >&2
+		rc=1
+	fi
+	return "$rc"
+}
+
+# relay_count DIR NAME: a counter of the relay's way DIR, a>b (in by eth0,
+# out by eth1) or b>a: received, forwarded, send_errors (refused by the
+# way out), and what the way out's impairments did: lost, duplicated,
+# reordered, corrupted, delayed, rate_dropped, queue_full, held.  Live
+# while the relay runs, as it stopped after relay_stop.
+relay_count() {
+	local in=eth0 out=eth1 port key
+	if [[ $1 != 'a>b' ]]; then
+		in=eth1 out=eth0
+	fi
+	port=$out
+	case $2 in
+	received) port=$in key=rx_packets ;;
+	forwarded) key=tx_packets ;;
+	send_errors) key=tx_dropped ;;
+	lost) key=impair_loss ;;
+	*) key=impair_$2 ;;
+	esac
+	_relay_reply ports "show ports" |
+		jq -r --arg p "$port" --arg k "$key" '.[] | select(.name == $p) | .[$k] // 0'
+}
+
+# relay_stat NAME: one of the relay's `show stats`, both ways together
+# (oversize, rx_ring_full, relayed, not_relayed, ...); live or as it
+# stopped, as relay_count.
+relay_stat() {
+	_relay_reply stats "show stats" | jq -r --arg k "$1" '.[$k]'
+}
+
+_relay_reply() {
+	if [[ -z $RELAY_PID && -s $BATS_TEST_TMPDIR/relay.$1 ]]; then
+		cat "$BATS_TEST_TMPDIR/relay.$1"
+	else
+		# shellcheck disable=SC2086 # the command is its words
+		"$HOPCTL" -j "$BATS_TEST_TMPDIR/relay.sock" $2 | head -n 1
+	fi
 }

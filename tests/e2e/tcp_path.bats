@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # hostd's TCP over bad paths (issue: hostd part 2): a link with a smaller
 # MTU (path MTU discovery), and a relay that loses, reorders and
-# duplicates frames (this kernel has no sch_netem).  Two labs:
+# duplicates frames (linkrelay; this kernel has no sch_netem).  Two labs:
 #
 #   PMTU  hA(host) - sw1 - r1 ==mtu 1000== r2 - sw2 - hB(host)
 #   BAD   hA(host) - rl(linux, the relay) - lB(linux)
@@ -9,9 +9,6 @@
 # Needs root.
 
 load helpers
-
-TOOLS=${HOPLAB_TOOLS:-$REPO_ROOT/build/san/tools}
-RELAY=$TOOLS/relay
 
 setup_file() {
 	PMTU=$(lab_name pmtu)
@@ -55,10 +52,6 @@ EOF
 	lab_up "$BATS_FILE_TMPDIR/bad.lab"
 	head -c 10M /dev/urandom >"$BATS_FILE_TMPDIR/10a"
 	head -c 10M /dev/urandom >"$BATS_FILE_TMPDIR/10b"
-}
-
-test_setup() {
-	RELAY_PID=
 }
 
 test_teardown() {
@@ -144,34 +137,8 @@ tcp_stat() { "$HOPCTL" -j "$1" show tcp | head -n 1 | jq ".$2"; }
 # ---------------------------------------------------------------------------
 # A bad path: loss, reordering, duplication
 
-# relay_start ARGS...: the relay in rl between hA and lB.
-relay_start() {
-	local dir=$BATS_TEST_TMPDIR
-	[[ -x $RELAY ]] || fail "$RELAY is not built"
-	rm -f "$dir/stats"
-	ip netns exec "$BAD-rl" "$RELAY" -a eth0 -b eth1 --stats "$dir/stats" "$@" \
-		>"$dir/relay.out" 2>"$dir/relay.err" &
-	RELAY_PID=$!
-	wait_until 5 test -s "$dir/stats"
-}
-
-relay_stop() {
-	local pid=$RELAY_PID
-	[[ -n $pid ]] || return 0
-	RELAY_PID=
-	kill -TERM "$pid" 2>/dev/null || true
-	wait "$pid" || {
-		echo "relay exited badly:" >&2
-		cat "$BATS_TEST_TMPDIR/relay.err" >&2
-		return 1
-	}
-	! grep -qE "$SANITIZER_RE" "$BATS_TEST_TMPDIR/relay.err"
-}
-
-# relay_count DIR NAME: the relay's counter, after relay_stop.
-relay_count() {
-	awk -v d="$1" -v k="$2" '$1 == d && $2 == k { print $3 }' "$BATS_TEST_TMPDIR/relay.out"
-}
+# The relay in rl between hA and lB: relay_start, relay_stop and
+# relay_count (helpers.bash).
 
 # both_ways TAG: 10 MB from hostd to Linux, then 10 MB from Linux to hostd,
 # through the relay; both must arrive intact.
@@ -198,9 +165,10 @@ both_ways() {
 	local retrans ooo
 	retrans=$(tcp_stat "$BAD/hA" retrans_segs)
 	ooo=$(tcp_stat "$BAD/hA" ooo_segs)
-	relay_start --loss 5% --seed 11
+	relay_start "$BAD-rl" loss 5% seed 11
 	both_ways
 	relay_stop
+	echo "lost: a>b $(relay_count 'a>b' lost), b>a $(relay_count 'b>a' lost); hostd retransmitted $(($(tcp_stat "$BAD/hA" retrans_segs) - retrans))"
 	(($(relay_count 'a>b' lost) > 100 && $(relay_count 'b>a' lost) > 100))
 	# hostd sent again what was lost on its way out...
 	[ "$(tcp_stat "$BAD/hA" retrans_segs)" -gt "$((retrans + 100))" ]
@@ -212,7 +180,7 @@ both_ways() {
 	local retrans ooo
 	retrans=$(tcp_stat "$BAD/hA" retrans_segs)
 	ooo=$(tcp_stat "$BAD/hA" ooo_segs)
-	relay_start --delay 10ms --reorder 25% --seed 12
+	relay_start "$BAD-rl" delay 10ms reorder 25% seed 12
 	both_ways
 	relay_stop
 	(($(relay_count 'a>b' reordered) > 100 && $(relay_count 'b>a' reordered) > 100))
@@ -226,7 +194,7 @@ both_ways() {
 	local oow dup
 	oow=$(tcp_stat "$BAD/hA" out_of_window)
 	dup=$(tcp_stat "$BAD/hA" dup_acks)
-	relay_start --duplicate 1% --seed 13
+	relay_start "$BAD-rl" duplicate 1% seed 13
 	both_ways
 	relay_stop
 	(($(relay_count 'a>b' duplicated) > 10 && $(relay_count 'b>a' duplicated) > 10))

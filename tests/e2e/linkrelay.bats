@@ -1,14 +1,15 @@
 #!/usr/bin/env bats
-# relay (tests/tools/relay.c), the impairment relay: a Linux node r between
-# hosts a and b forwards every frame like a wire, and loses, delays,
-# reorders, duplicates, corrupts and rate-limits them when told to, with
-# counters that agree with what ping, nc and the hosts' kernels saw.
-# Needs root.
+# linkrelay (daemons/linkrelay/), the wire hoplab puts on a linux node's
+# impaired link: a Linux node r between hosts a and b runs one between its
+# two interfaces, which forwards every frame like a wire, and loses,
+# delays, reorders, duplicates, corrupts and rate-limits what leaves by an
+# impaired port (`set impair`, the port layer's impairments that every
+# daemon has), with counters that agree with what ping, nc and the hosts'
+# kernels saw.  The relay helpers are in helpers.bash.  Needs root.
 
 load helpers
 
 TOOLS=${HOPLAB_TOOLS:-$REPO_ROOT/build/san/tools}
-RELAY=$TOOLS/relay
 PKTINJECT=$TOOLS/pktinject
 
 # One lab for the whole file, a - r - b; each test starts its own relay.
@@ -38,7 +39,6 @@ mac_of() { on "$1" cat /sys/class/net/eth0/address; }
 # Without ARP nothing but the tests' own packets crosses r (hoplab turns
 # IPv6 off), so the relay's counters can be held to what ping counted.
 test_setup() {
-	RELAY_PID=
 	on a ip neigh replace 10.0.0.2 lladdr "$(mac_of b)" dev eth0 nud permanent
 	on b ip neigh replace 10.0.0.1 lladdr "$(mac_of a)" dev eth0 nud permanent
 }
@@ -52,75 +52,20 @@ test_teardown() {
 	return "$rc"
 }
 
-# relay_start ARGS...: the relay in r between eth0 (a) and eth1 (b), with
-# ARGS; ready once it has written its first stats.
-relay_start() {
-	local dir=$BATS_TEST_TMPDIR
-	[[ -x $RELAY ]] || fail "$RELAY is not built"
-	rm -f "$dir/stats" "$dir/relay.out"
-	# Not through on(): $! must be the relay itself, which ip netns exec
-	# becomes.
-	ip netns exec "$LAB-r" "$RELAY" -a eth0 -b eth1 --stats "$dir/stats" "$@" \
-		>"$dir/relay.out" 2>"$dir/relay.err" 3>&- &
-	RELAY_PID=$!
-	wait_until 5 test -s "$dir/stats"
-}
-
-relay_exited() {
-	local state
-	state=$(ps -o stat= -p "$1") || return 0
-	[[ $state == Z* ]]
-}
-
-# relay_stop: SIGTERM; the relay must exit 0 at once, print its counters
-# and leave no sanitizer report.
-relay_stop() {
-	local pid=$RELAY_PID dir=$BATS_TEST_TMPDIR rc=0
-	[[ -n $pid ]] || return 0
-	RELAY_PID=
-	kill -TERM "$pid" 2>/dev/null || true
-	if ! wait_until 5 relay_exited "$pid"; then
-		kill -KILL "$pid" 2>/dev/null || true
-		echo "relay_stop: the relay ignored SIGTERM" >&2
-		rc=1
-	fi
-	wait "$pid" || {
-		echo "relay_stop: the relay exited with status $?:" >&2
-		cat "$dir/relay.err" >&2
-		rc=1
-	}
-	if grep -qE "$SANITIZER_RE" "$dir/relay.err"; then
-		echo "relay_stop: sanitizer report from the relay:" >&2
-		cat "$dir/relay.err" >&2
-		rc=1
-	fi
-	grep -q '^b>a socket_drops [0-9]' "$dir/relay.out" || {
-		echo "relay_stop: the relay printed no counters" >&2
-		rc=1
-	}
-	return "$rc"
-}
-
-# count DIR NAME: a counter the relay printed when it stopped.
-count() {
-	awk -v d="$1" -v k="$2" '$1 == d && $2 == k { print $3 }' \
-		"$BATS_TEST_TMPDIR/relay.out"
-}
-# stat_is DIR NAME VALUE: the stats file, which the relay rewrites every
-# second while it runs, says so.
-stat_is() {
-	[[ $(awk -v d="$1" -v k="$2" '$1 == d && $2 == k { print $3 }' \
-		"$BATS_TEST_TMPDIR/stats") == "$3" ]]
-}
-# settled SENT: the stats file shows every one of the SENT frames a sent
+relay() { relay_start "$LAB-r" "$@"; }
+count() { relay_count "$@"; }
+# settled SENT: the relay shows every one of the SENT frames a sent
 # forwarded (a duplicate counts twice), lost or dropped: none still held.
 settled() {
 	local k
 	declare -A c
-	while read -r k; do
-		c[$k]=$(awk -v k="$k" '$1 == "a>b" && $2 == k { print $3 }' "$BATS_TEST_TMPDIR/stats")
-	done < <(printf '%s\n' received forwarded duplicated lost dropped_queue_full truncated send_errors)
-	((c[received] == $1 && c[forwarded] - c[duplicated] + c[lost] + c[dropped_queue_full] + c[truncated] + c[send_errors] == $1))
+	for k in received forwarded duplicated lost queue_full rate_dropped held send_errors; do
+		c[$k]=$(count 'a>b' "$k")
+	done
+	c[ring_full]=$(relay_stat rx_ring_full)
+	c[oversize]=$(relay_stat oversize)
+	((c[received] + c[ring_full] == $1 && c[held] == 0 &&
+		c[forwarded] - c[duplicated] + c[lost] + c[queue_full] + c[rate_dropped] + c[oversize] + c[send_errors] == c[received]))
 }
 # expect WHAT ARITHMETIC: fail, saying WHAT, unless ARITHMETIC holds.
 expect() {
@@ -160,7 +105,7 @@ transfer() {
 }
 
 @test "without impairments the relay is a wire: ARP, 200 quick pings, 5 MB of TCP" {
-	relay_start
+	relay
 	on a ip neigh del 10.0.0.2 dev eth0
 	on b ip neigh del 10.0.0.1 dev eth0
 	run on a ping -c 2 -i 0.2 -W 2 10.0.0.2
@@ -177,21 +122,25 @@ transfer() {
 	local d k
 	for d in 'a>b' 'b>a'; do
 		expect "$d forwards what it receives" "$(count "$d" received) == $(count "$d" forwarded)"
-		for k in lost duplicated reordered corrupted delayed dropped_queue_full truncated send_errors; do
+		for k in lost duplicated reordered corrupted delayed queue_full rate_dropped send_errors; do
 			expect "$d $k" "$(count "$d" "$k") == 0"
 		done
 	done
 	expect "the 5 MB crossed" "$(count 'a>b' received) > 3600"
+	expect "nothing refused" "$(relay_stat not_relayed) == 0 && $(relay_stat oversize) == 0"
+	# Never impaired: no impairment columns.
+	run jq -r '.[0] | has("impair")' "$BATS_TEST_TMPDIR/relay.ports"
+	assert_output false
 }
 
-@test "--loss 20% loses about a fifth each way, as ping counts, and the same seed loses the same" {
-	local n tx rx dup lost_ab lost_ba first
+@test "loss 20% loses about a fifth each way, as ping counts, and the same seed loses the same" {
+	local n tx rx dup lost_ab lost_ba first d k
 	for n in 1 2; do
-		relay_start --loss 20% --seed 7
+		relay loss 20% seed 7
 		run on a ping -q -c 500 -i 0.002 -W 1 10.0.0.2
 		read -r tx rx dup < <(ping_counts)
 		expect "ping sent" "$tx == 500"
-		wait_until 3 stat_is 'a>b' received 500
+		wait_until 3 test "$(count 'a>b' received)" = 500
 		relay_stop
 		lost_ab=$(count 'a>b' lost) lost_ba=$(count 'b>a' lost)
 		expect "a>b took every request" "$(count 'a>b' received) == 500"
@@ -201,20 +150,28 @@ transfer() {
 		expect "a>b lost 10% to 30%" "$lost_ab >= 50 && $lost_ab <= 150"
 		expect "b>a lost 10% to 30%" "$lost_ba * 10 >= $(count 'b>a' received) && $lost_ba * 10 <= $(count 'b>a' received) * 3"
 		expect "round trips lost 20% to 52% (1 - 0.8^2 = 36%)" "$tx - $rx >= 100 && $tx - $rx <= 260"
+		local now="$rx"
+		for d in 'a>b' 'b>a'; do
+			for k in received forwarded lost; do
+				now+=" $(count "$d" "$k")"
+			done
+		done
 		if ((n == 1)); then
-			first="$rx $(cat "$BATS_TEST_TMPDIR/relay.out")"
+			first=$now
 		else
-			[[ "$rx $(cat "$BATS_TEST_TMPDIR/relay.out")" == "$first" ]] ||
-				fail "seed 7 lost differently the second time"
+			[[ $now == "$first" ]] || fail "seed 7 lost differently the second time: '$first', then '$now'"
 		fi
 	done
+	run jq -r '.[] | .impair' "$BATS_TEST_TMPDIR/relay.ports"
+	assert_output "loss 20% seed 7
+loss 20% seed 7"
 }
 
-@test "--delay 20ms holds each frame: ping's RTT is 40 ms at least; --jitter spreads it" {
+@test "delay 20ms holds each frame: ping's RTT is 40 ms at least; jitter spreads it" {
 	local min avg mdev
 	# A busy machine only adds time: the lower bounds are tight, the
 	# upper ones loose (a delay applied twice still fails them).
-	relay_start --delay 20ms
+	relay delay 20ms
 	run on a ping -c 5 -i 0.1 -W 2 10.0.0.2
 	assert_success
 	read -r min avg _ mdev < <(ping_rtt)
@@ -225,7 +182,7 @@ transfer() {
 	expect "b>a delayed all" "$(count 'b>a' delayed) == 5"
 
 	# Each way 10 to 30 ms: round trips from 20 ms, some below 40.
-	relay_start --delay 20ms --jitter 10ms
+	relay delay 20ms jitter 10ms
 	run on a ping -c 20 -i 0.05 -W 2 10.0.0.2
 	assert_success
 	read -r min avg _ mdev < <(ping_rtt)
@@ -235,9 +192,9 @@ transfer() {
 	at_least 75 "$avg" || fail "rtt avg $avg ms is far above 2 x 20 ms"
 }
 
-@test "--reorder 25% with --delay 10ms: UDP datagrams arrive out of order; 5 MB of TCP still arrives intact" {
+@test "reorder 25% with delay 10ms: UDP datagrams arrive out of order; 5 MB of TCP still arrives intact" {
 	local dir=$BATS_TEST_TMPDIR server
-	relay_start --reorder 25% --delay 10ms
+	relay reorder 25% delay 10ms
 	on b timeout 10 nc -u -l -W 300 5002 >"$dir/udp" 3>&- &
 	server=$!
 	wait_until 5 listening b u 5002
@@ -257,9 +214,9 @@ transfer() {
 	expect "a>b lost none" "$(count 'a>b' received) == $(count 'a>b' forwarded)"
 }
 
-@test "--duplicate 1% sends some frames twice, as ping's duplicates show; 50% makes DUP! plain" {
+@test "duplicate 1% sends some frames twice, as ping's duplicates show; 50% makes DUP! plain" {
 	local tx rx dup extra d
-	relay_start --duplicate 1%
+	relay duplicate 1%
 	run on a ping -q -c 300 -i 0.005 -W 1 10.0.0.2
 	assert_success
 	read -r tx rx dup < <(ping_counts)
@@ -276,17 +233,17 @@ transfer() {
 	extra=$(($(count 'b>a' forwarded) - 300))
 	expect "ping's duplicates are the extra replies" "$dup <= $extra && $dup >= $extra - 3 && $dup > 0"
 
-	relay_start --duplicate 50%
+	relay duplicate 50%
 	run on a ping -c 10 -i 0.05 -W 1 10.0.0.2
 	assert_success
 	assert_output --partial "(DUP!)"
 }
 
-@test "--corrupt 100% flips a bit of every frame: b's kernel takes none of the pings" {
+@test "corrupt 100% flips a bit of every frame: b's kernel takes none of the pings" {
 	local rx0 echos0
 	rx0=$(on b cat /sys/class/net/eth0/statistics/rx_packets)
 	echos0=$(icmp_in "$LAB" b InEchos)
-	relay_start --corrupt 100%
+	relay corrupt 100%
 	run on a ping -c 5 -i 0.05 -W 1 10.0.0.2
 	assert_failure 1
 	assert_output --partial "5 packets transmitted, 0 received"
@@ -296,8 +253,8 @@ transfer() {
 	expect "b answered none" "$(icmp_in "$LAB" b InEchos) == $echos0"
 }
 
-@test "--rate 8mbit paces 1 MB of TCP to a second or more, intact" {
-	relay_start --rate 8mbit
+@test "rate 8mbit paces 1 MB of TCP to a second or more, intact" {
+	relay rate 8mbit
 	transfer 1048576
 	relay_stop
 	expect "1 MB at 8 Mbit/s takes over a second (took ${TRANSFER_MS} ms)" "$TRANSFER_MS >= 1000"
@@ -305,16 +262,16 @@ transfer() {
 	expect "a>b delayed some" "$(count 'a>b' delayed) > 0"
 }
 
-@test "--limit 4 with --delay 100ms: frames beyond four held are dropped and counted" {
+@test "limit 4 with delay 100ms: frames beyond four held are dropped and counted" {
 	local tx rx dup d
-	relay_start --limit 4 --delay 100ms
+	relay limit 4 delay 100ms
 	run on a ping -q -c 50 -i 0.002 -W 1 10.0.0.2
 	read -r tx rx dup < <(ping_counts)
 	relay_stop
-	expect "a>b dropped some" "$(count 'a>b' dropped_queue_full) > 0"
+	expect "a>b dropped some" "$(count 'a>b' queue_full) > 0"
 	for d in 'a>b' 'b>a'; do
 		expect "$d forwarded or dropped each" \
-			"$(count "$d" received) == $(count "$d" forwarded) + $(count "$d" dropped_queue_full)"
+			"$(count "$d" received) == $(count "$d" forwarded) + $(count "$d" queue_full)"
 	done
 	expect "ping got what b>a forwarded" "$(count 'b>a' forwarded) == $rx && $rx < $tx"
 }
@@ -323,7 +280,7 @@ transfer() {
 	local dir=$BATS_TEST_TMPDIR frame server
 	[[ -x $PKTINJECT ]] || fail "$PKTINJECT is not built"
 	on r ethtool -K eth0 rxvlan on
-	relay_start
+	relay
 	on b timeout 10 tcpdump -c 1 -l -nn -e -i eth0 vlan >"$dir/b.txt" 2>"$dir/b.err" 3>&- &
 	server=$!
 	wait_until 5 grep -q "listening on" "$dir/b.err"
@@ -338,8 +295,8 @@ transfer() {
 @test "hostile frames through every impairment at once: the relay lives and counts them" {
 	local sent
 	[[ -x $PKTINJECT ]] || fail "$PKTINJECT is not built"
-	relay_start --loss 10% --delay 5ms --jitter 5ms --reorder 10% \
-		--duplicate 10% --corrupt 50% --rate 100mbit --seed 3
+	relay loss 10% delay 5ms jitter 5ms reorder 10% \
+		duplicate 10% corrupt 50% rate 100mbit seed 3
 	run on a "$PKTINJECT" -i eth0 --random 3000 --seed 5 --max-len 1514
 	assert_success
 	sent=${output%% sent*}
@@ -352,39 +309,58 @@ transfer() {
 	expect "some reordered" "$(count 'a>b' reordered) > 0"
 }
 
-@test "relay refuses bad arguments with status 2 and says why; --help is 0" {
+@test "linkrelay refuses a bad command line with status 2 and says why; set impair refuses bad words" {
 	local args
-	run "$RELAY" --help
+	run "$LINKRELAY" --help
 	assert_success
-	assert_output --partial "usage: relay -a IF_A -b IF_B"
+	assert_output --partial "usage: linkrelay"
+	assert_output --partial "exactly two interfaces"
 	# In r, and with interfaces that do not exist: a relay that took
 	# its arguments wrongly fails fast and touches nothing.
 	while read -r args; do
 		# shellcheck disable=SC2086 # each line is a list of arguments
-		run on r timeout 5 "$RELAY" $args
-		((status == 2)) || fail "relay $args: status $status, not 2: $output"
-		assert_output --regexp "^relay: .+"
+		run on r timeout 5 "$LINKRELAY" -s "$BATS_TEST_TMPDIR/x.sock" $args
+		((status == 2)) || fail "linkrelay $args: status $status, not 2: $output"
 	done <<'EOF'
--a nosuch0
--b nosuch1
--a nosuch0 -b nosuch0
--a nosuch0 -b nosuch1 --loss 101%
--a nosuch0 -b nosuch1 --loss -1%
--a nosuch0 -b nosuch1 --loss many
--a nosuch0 -b nosuch1 --loss nan
--a nosuch0 -b nosuch1 --delay 5parsecs
--a nosuch0 -b nosuch1 --delay -20ms
--a nosuch0 -b nosuch1 --jitter 2h
--a nosuch0 -b nosuch1 --rate 0
--a nosuch0 -b nosuch1 --rate 10mbitz
--a nosuch0 -b nosuch1 --seed x
--a nosuch0 -b nosuch1 --limit 0
--a nosuch0 -b nosuch1 --reorder
--a nosuch0 -b nosuch1 --bogus
--a nosuch0 -b nosuch1 stray
--a aaaaaaaaaaaaaaaa -b nosuch1
+-i nosuch0
+-i nosuch0 -i nosuch1 -i nosuch2
+-i nosuch0 -i nosuch1 --bogus
+-i nosuch0 -i nosuch1 stray
 EOF
-	run on r timeout 5 "$RELAY" -a eth0 -b nosuch1
+	run on r timeout 5 "$LINKRELAY" -i eth0 -i nosuch1 -s "$BATS_TEST_TMPDIR/x.sock"
 	assert_failure 1
 	assert_output --partial "nosuch1"
+
+	relay
+	local sock=$BATS_TEST_TMPDIR/relay.sock
+	while read -r args; do
+		# shellcheck disable=SC2086 # each line is a list of arguments
+		run "$HOPCTL" "$sock" set impair $args
+		((status == 2)) || fail "set impair $args: status $status, not 2: $output"
+		assert_output --regexp "set impair: |usage: set impair"
+	done <<'EOF'
+eth0
+eth0 loss 101%
+eth0 loss -1%
+eth0 loss many
+eth0 delay 5parsecs
+eth0 delay 20
+eth0 jitter 2ms
+eth0 rate 0mbit
+eth0 rate 10mbitz
+eth0 seed x
+eth0 limit 0
+eth0 reorder
+eth0 bogus 1
+eth0 clear now
+EOF
+	run "$HOPCTL" "$sock" set impair nosuch0 loss 1%
+	assert_failure 1
+	assert_output --partial "no port 'nosuch0'"
+	run "$HOPCTL" "$sock" set impair eth0 loss 1% seed 5
+	assert_success
+	assert_output --partial "impair: loss 1% seed 5"
+	run "$HOPCTL" "$sock" set impair eth1 delay 1500us
+	assert_success
+	assert_output --regexp "impair: delay 1.5ms seed [0-9]+"
 }
