@@ -274,6 +274,18 @@ run_daemon_command() {
 	((rc == 0)) || warn "warning: 'run $node $*' failed"
 }
 
+# apply_impairments: the topology's impair lines, in file order, once
+# every daemon answers.
+apply_impairments() {
+	local i node
+	local -a words
+	for i in "${!IMPAIR_NODE[@]}"; do
+		node=${IMPAIR_NODE[i]}
+		read -ra words <<<"${IMPAIR_WORDS[i]}"
+		impair_apply "$LAB" "$node" "${NODE_KIND[$node]}" "${IMPAIR_IF[i]}" "${words[@]}"
+	done
+}
+
 print_summary() {
 	local dir=$1 node kind pid iface i ifs
 	local -a ifaces
@@ -295,4 +307,5 @@ print_summary() {
 		done
 		printf '%-15s %-7s %-8s %s\n' "$node" "$kind" "$pid" "${ifs:--}"
 	done
+	impair_table "$dir"
 }

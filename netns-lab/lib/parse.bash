@@ -23,6 +23,9 @@ LINK_A=() LINK_B=() LINK_MTU=()
 ADDR_NODE=() ADDR_IF=() ADDR_CIDR=() ADDR_LINE=()
 ROUTE_NODE=() ROUTE_PREFIX=() ROUTE_GW=() ROUTE_LINE=()
 RUN_NODE=() RUN_TEXT=()
+IMPAIR_USAGE="[delay D [jitter J]] [loss P%] [duplicate P%] [reorder P%] [corrupt P%] [rate R] [limit N] [seed N]"
+IMPAIR_NODE=() IMPAIR_IF=() IMPAIR_WORDS=() IMPAIR_LINE=()
+declare -gA IMPAIR_USED=() # node:if -> line of its impair directive
 
 topo_error() {
 	printf '%s:%s: %s\n' "$TOPO_FILE" "$1" "$2" >&2
@@ -152,6 +155,22 @@ parse_run() {
 	RUN_NODE+=("$node") RUN_TEXT+=("$text")
 }
 
+# parse_impair LINE N NODE:IF WORDS...: the words are checked as the
+# daemons read them (impair_check, lib/impair.bash).
+parse_impair() {
+	local line=$1 n=$2 ep
+	shift 2
+	((n >= 3)) || topo_error "$line" "usage: impair NODE:IF $IMPAIR_USAGE"
+	parse_endpoint "$line" "$1"
+	ep=$EP_NODE:$EP_IF
+	shift
+	[[ -z ${IMPAIR_USED[$ep]:-} ]] ||
+		topo_error "$line" "interface $ep is already impaired at line ${IMPAIR_USED[$ep]}"
+	impair_check "$@" || topo_error "$line" "$IMPAIR_ERR"
+	IMPAIR_USED[$ep]=$line
+	IMPAIR_NODE+=("$EP_NODE") IMPAIR_IF+=("$EP_IF") IMPAIR_WORDS+=("$*") IMPAIR_LINE+=("$line")
+}
+
 # check_deferred: the rules that depend on lines further down the file.
 check_deferred() {
 	local i node iface
@@ -160,6 +179,11 @@ check_deferred() {
 		node=${ADDR_NODE[i]} iface=${ADDR_IF[i]}
 		[[ -n ${IF_USED[$node:$iface]:-} ]] ||
 			topo_error "${ADDR_LINE[i]}" "node '$node' has no interface '$iface' (no link gives it one)"
+	done
+	for i in "${!IMPAIR_NODE[@]}"; do
+		node=${IMPAIR_NODE[i]} iface=${IMPAIR_IF[i]}
+		[[ -n ${IF_USED[$node:$iface]:-} ]] ||
+			topo_error "${IMPAIR_LINE[i]}" "node '$node' has no interface '$iface' (no link gives it one)"
 	done
 	# The kernel refuses a gateway it cannot reach on a connected subnet;
 	# say so here instead of failing halfway through bring-up.
@@ -198,6 +222,7 @@ parse_topology() {
 		addr) parse_addr "$line_no" "${#w[@]}" "${w[@]:1}" ;;
 		route) parse_route "$line_no" "${#w[@]}" "${w[@]:1}" ;;
 		run) parse_run "$line_no" "${#w[@]}" "${w[1]:-}" "$text" ;;
+		impair) parse_impair "$line_no" "${#w[@]}" "${w[@]:1}" ;;
 		*) topo_error "$line_no" "unknown directive '${w[0]}'" ;;
 		esac
 	done <"$TOPO_FILE"

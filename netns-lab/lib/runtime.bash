@@ -41,7 +41,8 @@ daemon_pid() {
 }
 
 # lab_namespaces LAB: every namespace LAB-NODE where NODE has no '-', so
-# that lab 'a' never claims the namespaces of lab 'a-b'.
+# that lab 'a' never claims the namespaces of lab 'a-b' (relays' are
+# LAB-NODE.IF, lib/impair.bash).
 ns_is_ours() { [[ -e $NETNS_REGISTRY/$1 ]]; }
 ns_register() {
 	[[ -d $NETNS_REGISTRY ]] || mkdir -p -- "$NETNS_REGISTRY" || return 1
@@ -70,6 +71,8 @@ leftover_labs() {
 			[[ $ns == *-* ]] || continue
 			ns_is_ours "$ns" || continue
 			lab=${ns%-*} node=${ns##*-}
+			# A relay's namespace is LAB-NODE.IF.
+			node=${node%%.*}
 			if is_lab_name "$lab" && [[ $node =~ $NODE_NAME_RE ]]; then
 				printf '%s\n' "$lab"
 			fi

@@ -5,20 +5,31 @@
 # Seconds to wait for a daemon to exit after SIGTERM.
 STOP_TIMEOUT=3
 
-# stop_daemons LAB: SIGTERM every daemon of LAB that its pid file names, so
-# it can exit cleanly (and sanitizers can report), then SIGKILL stragglers,
-# saying so.  Leaves in DOWN_DEAD the nodes whose daemon was no longer
-# running, and in DOWN_KILLED those that had to be killed.
+# stop_daemons LAB: SIGTERM every daemon of LAB that its pid file names,
+# and every relay (RUN/LAB/NODE:IF.pid, lib/impair.bash), so it can exit
+# cleanly (and sanitizers can report), then SIGKILL stragglers, saying so.
+# Leaves in DOWN_DEAD the nodes (and NODE:IF relays) whose daemon was no
+# longer running, and in DOWN_KILLED those that had to be killed.
 DOWN_DEAD=()
 DOWN_KILLED=()
 stop_daemons() {
-	local dir node kind pid
+	local dir node kind pid f
 	local -A node_pid=()
 	DOWN_DEAD=() DOWN_KILLED=()
 	dir=$(lab_dir "$1")
 	[[ -r $dir/nodes ]] || return 0
+	local -a names=()
 	while read -r node kind; do
-		is_daemon_kind "$kind" || continue
+		if is_daemon_kind "$kind"; then
+			names+=("$node")
+		fi
+	done <"$dir/nodes"
+	# A node's name has no ':'; a relay's is NODE:IF.
+	for f in "$dir"/*:*.pid; do
+		f=${f##*/}
+		names+=("${f%.pid}")
+	done
+	for node in "${names[@]}"; do
 		if pid=$(daemon_pid "$dir/$node.pid") && kill -TERM "$pid" 2>/dev/null; then
 			node_pid[$node]=$pid
 		else
@@ -26,7 +37,7 @@ stop_daemons() {
 			[[ -r $dir/$node.pid ]] && read -r pid <"$dir/$node.pid"
 			DOWN_DEAD+=("$node ${pid:--}")
 		fi
-	done <"$dir/nodes"
+	done
 	((${#node_pid[@]} > 0)) || return 0
 	if ! wait_gone "$STOP_TIMEOUT" "${node_pid[@]}"; then
 		for node in "${!node_pid[@]}"; do

@@ -5,7 +5,9 @@
 usage_status() {
 	cat <<USAGE
 $PROG status [LAB]
-    nodes, kinds, pids, and whether each daemon is alive
+    nodes, kinds, pids, and whether each daemon is alive; then the
+    impaired interfaces, how (daemon, relay or netem; a relay's pid)
+    and with what
 USAGE
 }
 
@@ -42,6 +44,7 @@ status_lab() {
 		fi
 		printf '%-15s %-7s %-8s %s\n' "$node" "$kind" "${pid:--}" "$state"
 	done <"$dir/nodes"
+	impair_table "$dir"
 }
 
 cmd_status() {

@@ -28,6 +28,7 @@ on_up_exit() {
 cmd_up() {
 	(($# == 1)) || usage_error "usage: $PROG up FILE"
 	parse_topology "$1" yes
+	((${#IMPAIR_NODE[@]} == 0)) || linux_impair_check
 	need_root up
 	local dir node
 	dir=$(lab_dir "$LAB")
@@ -63,6 +64,7 @@ cmd_up() {
 		fi
 	done
 	wait_daemons_ready "$dir"
+	apply_impairments
 	UP_DONE=yes
 	trap - EXIT INT TERM
 	run_commands "$dir"
