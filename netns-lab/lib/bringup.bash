@@ -63,6 +63,7 @@ setup_node_ends() {
 	for iface in "${ifaces[@]}"; do
 		sysctls+=("net/ipv6/conf/$iface/disable_ipv6=1")
 		[[ -z ${IF_MTU[$node:$iface]:-} ]] || links+=("link set dev $iface mtu ${IF_MTU[$node:$iface]}")
+		[[ -z ${IF_MAC[$node:$iface]:-} ]] || links+=("link set dev $iface address ${IF_MAC[$node:$iface]}")
 		links+=("link set dev $iface up")
 	done
 	must ns_exec "$node" sysctl -q -w "${sysctls[@]}"

@@ -23,6 +23,8 @@ LINK_A=() LINK_B=() LINK_MTU=()
 ADDR_NODE=() ADDR_IF=() ADDR_CIDR=() ADDR_LINE=()
 ROUTE_NODE=() ROUTE_PREFIX=() ROUTE_GW=() ROUTE_LINE=()
 RUN_NODE=() RUN_TEXT=()
+declare -gA IF_MAC=()      # node:if -> fixed MAC address (lower case)
+declare -gA MAC_LINE=()    # node:if or MAC -> line of its mac directive
 
 topo_error() {
 	printf '%s:%s: %s\n' "$TOPO_FILE" "$1" "$2" >&2
@@ -140,6 +142,26 @@ parse_route() {
 	ROUTE_NODE+=("$node") ROUTE_PREFIX+=("$prefix") ROUTE_GW+=("$gw") ROUTE_LINE+=("$line")
 }
 
+# parse_mac LINE N NODE:IF MAC: a fixed unicast address for one interface.
+parse_mac() {
+	local line=$1 n=$2 mac ep first
+	((n == 3)) || topo_error "$line" "usage: mac NODE:IF aa:bb:cc:dd:ee:ff"
+	parse_endpoint "$line" "$3"
+	ep=$EP_NODE:$EP_IF
+	mac=${4,,}
+	[[ $mac =~ ^[0-9a-f]{2}(:[0-9a-f]{2}){5}$ ]] ||
+		topo_error "$line" "bad MAC address '$4' (expected six hex bytes: aa:bb:cc:dd:ee:ff)"
+	first=${mac:0:2}
+	((!(16#$first & 1))) ||
+		topo_error "$line" "MAC address '$4' is a multicast address (the first byte is odd)"
+	[[ $mac != 00:00:00:00:00:00 ]] || topo_error "$line" "MAC address '$4' is all zeros"
+	[[ -z ${MAC_LINE[$ep]:-} ]] ||
+		topo_error "$line" "interface $ep already has a MAC address (line ${MAC_LINE[$ep]})"
+	[[ -z ${MAC_LINE[$mac]:-} ]] ||
+		topo_error "$line" "MAC address $mac is already given (line ${MAC_LINE[$mac]})"
+	MAC_LINE[$ep]=$line MAC_LINE[$mac]=$line IF_MAC[$ep]=$mac
+}
+
 # parse_run LINE N NODE RAWLINE: the command is kept as written, so that a
 # linux node's shell sees its quoting.
 parse_run() {
@@ -160,6 +182,10 @@ check_deferred() {
 		node=${ADDR_NODE[i]} iface=${ADDR_IF[i]}
 		[[ -n ${IF_USED[$node:$iface]:-} ]] ||
 			topo_error "${ADDR_LINE[i]}" "node '$node' has no interface '$iface' (no link gives it one)"
+	done
+	for iface in "${!IF_MAC[@]}"; do
+		[[ -n ${IF_USED[$iface]:-} ]] ||
+			topo_error "${MAC_LINE[$iface]}" "node '${iface%%:*}' has no interface '${iface#*:}' (no link gives it one)"
 	done
 	# The kernel refuses a gateway it cannot reach on a connected subnet;
 	# say so here instead of failing halfway through bring-up.
@@ -197,6 +223,7 @@ parse_topology() {
 		link) parse_link "$line_no" "${#w[@]}" "${w[@]:1}" ;;
 		addr) parse_addr "$line_no" "${#w[@]}" "${w[@]:1}" ;;
 		route) parse_route "$line_no" "${#w[@]}" "${w[@]:1}" ;;
+		mac) parse_mac "$line_no" "${#w[@]}" "${w[@]:1}" ;;
 		run) parse_run "$line_no" "${#w[@]}" "${w[1]:-}" "$text" ;;
 		*) topo_error "$line_no" "unknown directive '${w[0]}'" ;;
 		esac

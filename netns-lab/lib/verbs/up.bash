@@ -29,6 +29,7 @@ cmd_up() {
 	(($# == 1)) || usage_error "usage: $PROG up FILE"
 	parse_topology "$1" yes
 	need_root up
+	lab_lock "$LAB"
 	local dir node
 	dir=$(lab_dir "$LAB")
 	names_files "$LAB"
