@@ -15,6 +15,16 @@ static const char *const switch_drop_words[SWITCH_STAT_COUNT] = {
     [STAT_link_local] = "802.1D link-local frame: bridges never relay it",
     [STAT_same_port] = "destination is on the port it came from",
     [STAT_out_port_down] = "the destination's port is down",
+    [STAT_vlan_not_allowed] = "its VLAN is not carried by the port",
+    [STAT_vlan_bad_tag] = "802.1Q tag with the reserved VLAN 4095",
+    [STAT_vlan_no_native] = "untagged on a trunk without a native VLAN",
+};
+
+/* What the VLAN classifier's verdicts count as. */
+static const enum switch_stat switch_vlan_fates[] = {
+    [VLAN_NOT_ALLOWED] = STAT_vlan_not_allowed,
+    [VLAN_BAD_TAG] = STAT_vlan_bad_tag,
+    [VLAN_NO_NATIVE] = STAT_vlan_no_native,
 };
 
 int
@@ -24,13 +34,20 @@ switch_init(struct switch_state *sw, struct port_set *ports,
 	memset(sw, 0, sizeof(*sw));
 	sw->ports = ports;
 	sw->trace = ports->trace;
-	return mactable_init(&sw->macs, mac_capacity, aging);
+	if (vlan_table_init(&sw->vlans) < 0)
+		return -1;
+	if (mactable_init(&sw->macs, mac_capacity, aging) < 0) {
+		vlan_table_destroy(&sw->vlans);
+		return -1;
+	}
+	return 0;
 }
 
 void
 switch_destroy(struct switch_state *sw)
 {
 	mactable_destroy(&sw->macs);
+	vlan_table_destroy(&sw->vlans);
 }
 
 static void
@@ -66,15 +83,38 @@ switch_learn(struct switch_state *sw, struct port *in, const uint8_t *src,
 	}
 }
 
+/* Sends a frame of VLAN vf->vid out of a port, tagged as the port wants. */
 static void
-switch_flood(struct switch_state *sw, struct port *in, const uint8_t *frame,
-	     size_t len)
+switch_send(struct switch_state *sw, struct port *out, struct vlan_frame *vf,
+	    const uint8_t *frame, size_t len)
+{
+	size_t out_len;
+	const uint8_t *f =
+	    vlan_egress(&sw->vlans, out->index, vf, frame, len, &out_len);
+
+	if (!f) {
+		sw->stats[STAT_vlan_no_room]++;
+		return;
+	}
+	if (f != frame && trace_noting(sw->trace))
+		trace_note(sw->trace, "%s on %s, vlan %u",
+			   vlan_egress_tagged(&sw->vlans, out->index, vf)
+			       ? "tagged"
+			       : "untagged",
+			   out->name, vf->vid);
+	port_send(out, f, out_len);
+}
+
+static void
+switch_flood(struct switch_state *sw, struct port *in, struct vlan_frame *vf,
+	     const uint8_t *frame, size_t len)
 {
 	for (int i = 0; i < sw->ports->n; i++) {
 		struct port *out = sw->ports->port[i];
 
-		if (out != in && out->up)
-			port_send(out, frame, len);
+		if (out != in && out->up &&
+		    vlan_is_member(&sw->vlans, i, vf->vid))
+			switch_send(sw, out, vf, frame, len);
 	}
 }
 
@@ -102,6 +142,8 @@ switch_process(struct switch_state *sw, struct port *in, const uint8_t *frame,
 	       size_t len, double now)
 {
 	struct ether_frame eth;
+	struct vlan_frame vf;
+	enum vlan_verdict verdict;
 	int out;
 
 	if (ether_parse(frame, len, &eth) == ETHER_TRUNCATED)
@@ -109,26 +151,31 @@ switch_process(struct switch_state *sw, struct port *in, const uint8_t *frame,
 	/* A group or all-zero source is no station: never learned, dropped. */
 	if (ether_is_multicast(eth.src) || ether_is_zero(eth.src))
 		return STAT_invalid_source_mac;
-	switch_learn(sw, in, eth.src, eth.vlan, now);
+	verdict = vlan_classify(&sw->vlans, in->index, frame, len, &vf);
+	if (verdict != VLAN_PASS)
+		return switch_vlan_fates[verdict];
+	switch_learn(sw, in, eth.src, vf.vid, now);
 	/* Reserved for the link's own protocols; bridges never relay them. */
 	if (ether_is_link_local(eth.dst))
 		return STAT_link_local;
 	out = ether_is_multicast(eth.dst)
 		  ? -1
-		  : mactable_lookup(&sw->macs, eth.dst, eth.vlan, now);
+		  : mactable_lookup(&sw->macs, eth.dst, vf.vid, now);
 	if (out < 0) {
 		if (trace_noting(sw->trace))
 			switch_trace_flood(sw, eth.dst);
-		switch_flood(sw, in, frame, len);
+		switch_flood(sw, in, &vf, frame, len);
 		return STAT_flooded;
 	}
 	if (out == in->index)
 		return STAT_same_port;
 	if (!sw->ports->port[out]->up)
 		return STAT_out_port_down;
+	if (!vlan_is_member(&sw->vlans, out, vf.vid))
+		return STAT_vlan_not_allowed;
 	trace_note(sw->trace, "forwarded to %s by the MAC table",
 		   sw->ports->port[out]->name);
-	port_send(sw->ports->port[out], frame, len);
+	switch_send(sw, sw->ports->port[out], &vf, frame, len);
 	return STAT_forwarded;
 }
 
@@ -150,6 +197,12 @@ switch_port_changed(struct switch_state *sw, struct port *port)
 	if (!port->up)
 		sw->stats[STAT_mac_flushed] +=
 		    mactable_flush(&sw->macs, port->index);
+}
+
+void
+switch_vlan_changed(struct switch_state *sw, struct port *port)
+{
+	sw->stats[STAT_mac_flushed] += mactable_flush(&sw->macs, port->index);
 }
 
 void

@@ -8,6 +8,7 @@
 #include "port.h"
 #include "stats.h"
 #include "trace.h"
+#include "vlan.h"
 
 /* Every frame the ports accept is either forwarded, flooded, or dropped
  * under exactly one named reason (the ports count what they refuse). */
@@ -24,7 +25,11 @@
 	X(station_moves)                                                       \
 	X(mac_table_full)                                                      \
 	X(mac_aged)                                                            \
-	X(mac_flushed)
+	X(mac_flushed)                                                         \
+	X(vlan_not_allowed)                                                    \
+	X(vlan_bad_tag)                                                        \
+	X(vlan_no_native)                                                      \
+	X(vlan_no_room)
 
 enum switch_stat { SWITCH_COUNTERS(STATS_ENUM) SWITCH_STAT_COUNT };
 
@@ -33,6 +38,7 @@ extern const char *const switch_stat_names[SWITCH_STAT_COUNT];
 struct switch_state {
 	struct port_set *ports; /* the daemon's; a port's index is its place */
 	struct mactable macs;
+	struct vlan_table vlans;
 	uint64_t stats[SWITCH_STAT_COUNT];
 	struct trace *trace; /* the ports' recorder, or NULL */
 };
@@ -50,6 +56,8 @@ bool switch_input(struct switch_state *sw, struct port *in,
 		  const uint8_t *frame, size_t len, double now);
 /* A port went up or down: a port that is down loses its stations. */
 void switch_port_changed(struct switch_state *sw, struct port *port);
+/* The port's VLAN mode changed: its stations are forgotten. */
+void switch_vlan_changed(struct switch_state *sw, struct port *port);
 /* Removes aged entries; called from a periodic timer. */
 void switch_age(struct switch_state *sw, double now);
 

@@ -23,6 +23,8 @@ cmd_show_stats(struct ctl_req *req, int argc, char **argv, void *arg)
 	json_object_set_new(obj, "mac_capacity",
 			    json_integer((json_int_t)sd->sw.macs.capacity));
 	json_object_set_new(obj, "aging", json_real(sd->sw.macs.aging));
+	json_object_set_new(obj, "vlan_aware",
+			    json_boolean(sd->sw.vlans.aware));
 	trace_stats_json(&sd->d.trace, obj);
 	ctl_reply(req, obj);
 	return CTL_DONE;
@@ -98,6 +100,65 @@ cmd_set_aging(struct ctl_req *req, int argc, char **argv, void *arg)
 	return CTL_DONE;
 }
 
+static int
+cmd_show_vlan(struct ctl_req *req, int argc, char **argv, void *arg)
+{
+	struct switchd *sd = arg;
+	json_t *rows = json_array();
+
+	(void)argc;
+	(void)argv;
+	for (int i = 0; i < sd->d.ports.n; i++)
+		json_array_append_new(
+		    rows, vlan_port_json(&sd->sw.vlans, sd->d.ports.port[i]));
+	ctl_reply(req, rows);
+	return CTL_DONE;
+}
+
+#define SET_PORT_USAGE                                                         \
+	"usage: set port PORT access ID | set port PORT trunk IDS [native ID]"
+
+static int
+cmd_set_port(struct ctl_req *req, int argc, char **argv, void *arg)
+{
+	struct switchd *sd = arg;
+	uint8_t member[VLAN_MEMBER_BYTES];
+	struct port *port;
+	uint16_t vid, native = 0;
+
+	if (argc < 3)
+		return ctl_usage(req, SET_PORT_USAGE);
+	if (!strcmp(argv[1], "access")) {
+		if (argc != 3)
+			return ctl_usage(req, SET_PORT_USAGE);
+		if (vlan_parse_id(argv[2], &vid) < 0)
+			return ctl_usage(req, "bad VLAN ID '%s' (1 to 4094)",
+					 argv[2]);
+	} else if (!strcmp(argv[1], "trunk")) {
+		if (argc != 3 && (argc != 5 || strcmp(argv[3], "native")))
+			return ctl_usage(req, SET_PORT_USAGE);
+		if (vlan_parse_list(argv[2], member) < 0)
+			return ctl_usage(req,
+					 "bad VLAN list '%s' (IDs 1 to 4094, "
+					 "as 10,20,30-39)",
+					 argv[2]);
+		if (argc == 5 && vlan_parse_id(argv[4], &native) < 0)
+			return ctl_usage(
+			    req, "bad native VLAN '%s' (1 to 4094)", argv[4]);
+	} else {
+		return ctl_usage(req, SET_PORT_USAGE);
+	}
+	if (!(port = port_set_find(&sd->d.ports, argv[0])))
+		return ctl_fail(req, "no port '%s'", argv[0]);
+	if (argv[1][0] == 'a')
+		vlan_set_access(&sd->sw.vlans, port->index, vid);
+	else
+		vlan_set_trunk(&sd->sw.vlans, port->index, member, native);
+	/* Its stations were learned under the old VLANs. */
+	switch_vlan_changed(&sd->sw, port);
+	return CTL_DONE;
+}
+
 const struct ctl_cmd switch_cmds[] = {
     {"show stats", "", "switch counters and drop reasons", cmd_show_stats, 0},
     {"show mac", "", "the MAC address table", cmd_show_mac, 0},
@@ -105,6 +166,11 @@ const struct ctl_cmd switch_cmds[] = {
      cmd_flush_mac, 0},
     {"set aging", "SECONDS", "age entries out after SECONDS (0: never)",
      cmd_set_aging, 0},
+    {"show vlan", "", "each port's 802.1Q mode and VLANs", cmd_show_vlan, 0},
+    {"set port", "PORT access ID | PORT trunk IDS [native ID]",
+     "make PORT an access port of VLAN ID, or a trunk of the VLANs IDS "
+     "(10,20,30-39) with untagged frames in VLAN native",
+     cmd_set_port, 0},
 };
 
 const size_t switch_ncmds = sizeof(switch_cmds) / sizeof(switch_cmds[0]);

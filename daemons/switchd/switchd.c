@@ -102,7 +102,9 @@ switchd_aging_changed(struct switchd *sd)
 
 const struct daemon_spec switchd_spec = {
     .prog = "switchd",
-    .about = "A learning Ethernet switch over the interfaces given.",
+    .about = "A learning Ethernet switch over the interfaces given; every port "
+	     "an 802.1Q access port of VLAN 1 until `set port` (in a --config "
+	     "file or through hopctl) says otherwise.",
     .size = sizeof(struct switchd),
     .shortopts = "a:m:",
     .longopts = switchd_longopts,

@@ -25,6 +25,8 @@ ROUTE_NODE=() ROUTE_PREFIX=() ROUTE_GW=() ROUTE_LINE=()
 RUN_NODE=() RUN_TEXT=()
 declare -gA IF_MAC=()      # node:if -> fixed MAC address (lower case)
 declare -gA MAC_LINE=()    # node:if or MAC -> line of its mac directive
+VLAN_NODE=() VLAN_IF=() VLAN_ARGS=() VLAN_LINE=()
+declare -gA VLAN_USED=()   # node:if -> line of its vlan directive
 
 topo_error() {
 	printf '%s:%s: %s\n' "$TOPO_FILE" "$1" "$2" >&2
@@ -162,6 +164,62 @@ parse_mac() {
 	MAC_LINE[$ep]=$line MAC_LINE[$mac]=$line IF_MAC[$ep]=$mac
 }
 
+# is_vlan_id ID: 1 to 4094 (0 and 4095 are reserved by 802.1Q).
+is_vlan_id() {
+	[[ $1 =~ ^[1-9][0-9]{0,3}$ ]] && (($1 <= 4094))
+}
+
+# is_vlan_list LIST: IDs and ranges, as 10,20,30-39.
+is_vlan_list() {
+	local item
+	local -a items
+	[[ $1 != *, && $1 != ,* && $1 != *,,* ]] || return 1
+	IFS=, read -ra items <<<"$1"
+	((${#items[@]} > 0)) || return 1
+	for item in "${items[@]}"; do
+		if [[ $item == *-* ]]; then
+			is_vlan_id "${item%%-*}" && is_vlan_id "${item#*-}" &&
+				((${item%%-*} <= ${item#*-})) || return 1
+		else
+			is_vlan_id "$item" || return 1
+		fi
+	done
+}
+
+# parse_vlan LINE N NODE:IF MODE ARGS...: a switch port's 802.1Q mode,
+# kept as the words of switchd's `set port IF ...`.
+parse_vlan() {
+	local line=$1 n=$2 node iface mode=${4:-}
+	shift 2
+	local usage="usage: vlan NODE:IF access ID | vlan NODE:IF trunk ID,ID,... [native ID]"
+	((n >= 4)) || topo_error "$line" "$usage"
+	parse_endpoint "$line" "$1"
+	node=$EP_NODE iface=$EP_IF
+	[[ ${NODE_KIND[$node]} == switch ]] ||
+		topo_error "$line" "node '$node' is a ${NODE_KIND[$node]}; VLAN port modes go on switch nodes"
+	case $mode in
+	access)
+		((n == 4)) || topo_error "$line" "$usage"
+		is_vlan_id "$3" || topo_error "$line" "bad VLAN ID '$3' (1 to 4094)"
+		;;
+	trunk)
+		((n == 4 || n == 6)) || topo_error "$line" "$usage"
+		is_vlan_list "$3" ||
+			topo_error "$line" "bad VLAN list '$3' (IDs 1 to 4094, as 10,20,30-39)"
+		if ((n == 6)); then
+			[[ $4 == native ]] || topo_error "$line" "expected 'native ID' after the VLAN list, got '$4'"
+			is_vlan_id "$5" || topo_error "$line" "bad native VLAN '$5' (1 to 4094)"
+		fi
+		;;
+	*) topo_error "$line" "unknown VLAN port mode '$mode' (access or trunk)" ;;
+	esac
+	[[ -z ${VLAN_USED[$node:$iface]:-} ]] ||
+		topo_error "$line" "port $node:$iface already has a VLAN mode (line ${VLAN_USED[$node:$iface]})"
+	VLAN_USED[$node:$iface]=$line
+	shift
+	VLAN_NODE+=("$node") VLAN_IF+=("$iface") VLAN_ARGS+=("$*") VLAN_LINE+=("$line")
+}
+
 # parse_run LINE N NODE RAWLINE: the command is kept as written, so that a
 # linux node's shell sees its quoting.
 parse_run() {
@@ -186,6 +244,11 @@ check_deferred() {
 	for iface in "${!IF_MAC[@]}"; do
 		[[ -n ${IF_USED[$iface]:-} ]] ||
 			topo_error "${MAC_LINE[$iface]}" "node '${iface%%:*}' has no interface '${iface#*:}' (no link gives it one)"
+	done
+	for i in "${!VLAN_NODE[@]}"; do
+		node=${VLAN_NODE[i]} iface=${VLAN_IF[i]}
+		[[ -n ${IF_USED[$node:$iface]:-} ]] ||
+			topo_error "${VLAN_LINE[i]}" "node '$node' has no interface '$iface' (no link gives it one)"
 	done
 	# The kernel refuses a gateway it cannot reach on a connected subnet;
 	# say so here instead of failing halfway through bring-up.
@@ -224,6 +287,7 @@ parse_topology() {
 		addr) parse_addr "$line_no" "${#w[@]}" "${w[@]:1}" ;;
 		route) parse_route "$line_no" "${#w[@]}" "${w[@]:1}" ;;
 		mac) parse_mac "$line_no" "${#w[@]}" "${w[@]:1}" ;;
+		vlan) parse_vlan "$line_no" "${#w[@]}" "${w[@]:1}" ;;
 		run) parse_run "$line_no" "${#w[@]}" "${w[1]:-}" "$text" ;;
 		*) topo_error "$line_no" "unknown directive '${w[0]}'" ;;
 		esac

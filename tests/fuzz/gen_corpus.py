@@ -1120,6 +1120,31 @@ def gen_switch_input():
          frame(0, st[1], st[0]) + frame(0, st[5], st[0]) +
          frame(0, st[0], st[3]) + frame(0, mac("01:80:c2:00:00:00"), st[0]) +
          frame(0x80 | 0x40 | 1, st[0], st[1]) + frame(0x80, st[1], st[0]))
+    # A port byte of 3 with 4 or more bytes sets a port's 802.1Q mode.
+    def access(port, vid):
+        return bytes([3]) + struct.pack("!HBBH", 4, port, 0, vid)
+
+    def trunk(port, vids, native=0):
+        bitmap = bytearray(512)
+        for v in vids:
+            bitmap[v // 8] |= 1 << (v % 8)
+        body = bytes([port, 1]) + struct.pack("!H", native) + bytes(bitmap)
+        return bytes([3]) + struct.pack("!H", len(body)) + body
+
+    vlans = access(0, 10) + access(1, 20) + trunk(2, [10, 20])
+    seed(t, "seed-vlan-access-trunk", vlans +
+         frame(0, BCAST, st[0]) + frame(2, st[0], st[2], vlan=10) +
+         frame(2, BCAST, st[2], vlan=0xa014) + frame(1, st[2], st[1]) +
+         frame(2, BCAST, st[2], vlan=0x6000))
+    seed(t, "seed-vlan-drops", vlans + frame(2, BCAST, st[2], vlan=30) +
+         frame(2, BCAST, st[2]) + frame(2, BCAST, st[2], vlan=0xfff) +
+         frame(0, BCAST, st[0], vlan=20) + record(2, BCAST + st[2] +
+                                                   b"\x81\x00\x00"))
+    seed(t, "seed-vlan-native", access(0, 10) + trunk(2, [10], 20) +
+         access(1, 20) + frame(2, BCAST, st[2]) + frame(1, st[2], st[1]) +
+         frame(2, st[1], st[2], vlan=20) + frame(0, BCAST, st[0], vlan=0xe000))
+    seed(t, "seed-vlan-traced", vlans + frame(0x80, BCAST, st[0]) +
+         frame(2, st[0], st[2], vlan=10))
     seed(t, "seed-truncated-oversize", record(0, st[1] + st[0][:3]) +
          record(0, eth(st[1], st[0], 0x0800, bytes(1600))) +
          record(0, st[1] + st[0] + b"\x81\x00"))
@@ -1171,6 +1196,15 @@ def gen_switch_cmd():
         ("set-aging", "set aging 10\nset aging 0\nset aging 1\nshow mac"),
         ("set-aging-bad", "set aging\nset aging x\nset aging -1\n"
                           "set aging 2000000\nset aging 1 2"),
+        ("show-vlan", "show vlan"),
+        ("set-port", "set port p1 access 10\nset port p2 trunk 10,20-29,4094 "
+                     "native 5\nset port p3 trunk 1-4094\nshow vlan\n"
+                     "show mac"),
+        ("set-port-bad", "set port p1 access 0\nset port p1 access 4095\n"
+                         "set port p1 trunk 10,,20\nset port p1 trunk 9-8\n"
+                         "set port p1 trunk 10 native\nset port p1 trunk "
+                         "10 nat 3\nset port nope access 10\nset port p1 "
+                         "hybrid 10\nset port p1\nset port"),
     ])
 
 
