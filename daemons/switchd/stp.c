@@ -698,10 +698,11 @@ stp_port_link(struct stp *s, int i, bool up, double now)
 		p->topology_change_ack = p->config_pending = false;
 		p->message_age_timer = p->forward_delay_timer = 0;
 		p->hold_timer = 0;
-		/* Stations behind the lost link now sit elsewhere. */
+		stp_reselect(s, now);
+		/* Stations behind the lost link now sit elsewhere; the news
+		 * goes out of the root port chosen without it. */
 		if (was_forwarding)
 			stp_topology_change_detection(s, now);
-		stp_reselect(s, now);
 	}
 	stp_schedule(s);
 }

@@ -53,7 +53,10 @@
 #define STP_LLC_LEN 3
 #define STP_CONFIG_LEN 35
 #define STP_TCN_LEN 4
-#define STP_FRAME_MAX (ETHER_HDR_LEN + STP_LLC_LEN + STP_CONFIG_LEN)
+/* The longest BPDU frame is shorter than the Ethernet minimum. */
+#define STP_FRAME_MAX ETHER_MIN_FRAME
+_Static_assert(ETHER_HDR_LEN + STP_LLC_LEN + STP_CONFIG_LEN <= STP_FRAME_MAX,
+	       "a configuration BPDU fits the minimum frame");
 #define STP_TYPE_CONFIG 0x00
 #define STP_TYPE_RST 0x02 /* RSTP's BPDU, read as a configuration one */
 #define STP_TYPE_TCN 0x80
