@@ -26,9 +26,15 @@ static void
 switch_stp_send(void *arg, int port, const uint8_t *frame, size_t len)
 {
 	struct switch_state *sw = arg;
+	uint8_t out[STP_FRAME_MAX];
 
-	if (port < sw->ports->n)
-		port_send(sw->ports->port[port], frame, len);
+	if (port >= sw->ports->n || len > sizeof(out))
+		return;
+	/* Each port sends from its own address, as 802.1D asks. */
+	memcpy(out, frame, len);
+	memcpy(out + ETHER_ADDR_LEN, sw->ports->port[port]->mac,
+	       ETHER_ADDR_LEN);
+	port_send(sw->ports->port[port], out, len);
 }
 
 /* A port that no longer learns forgets what it learned. */
