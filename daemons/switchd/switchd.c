@@ -130,7 +130,9 @@ switchd_aging_changed(struct switchd *sd)
 
 const struct daemon_spec switchd_spec = {
     .prog = "switchd",
-    .about = "A learning Ethernet switch over the interfaces given.",
+    .about = "A learning Ethernet switch over the interfaces given, with "
+	     "IEEE 802.1D spanning\ntree (off until the command `set stp "
+	     "on`; `hopctl NODE help` lists the commands).",
     .size = sizeof(struct switchd),
     .shortopts = "a:m:",
     .longopts = switchd_longopts,
