@@ -67,7 +67,7 @@ setup_file() {
 	((after - before < 400))
 	run counter "$TRI" sw1 bpdu
 	assert_success
-	(($output > 0))
+	((output > 0))
 	# The blocked port drops what reaches it, under its reason.
 	local blocked_sum=0 s n
 	for s in sw1 sw2 sw3; do
