@@ -7,6 +7,7 @@
 #include "mactable.h"
 #include "port.h"
 #include "stats.h"
+#include "stp.h"
 #include "trace.h"
 #include "vlan.h"
 
@@ -20,6 +21,11 @@
 	X(link_local)                                                          \
 	X(same_port)                                                           \
 	X(out_port_down)                                                       \
+	X(bpdu)                                                                \
+	X(bpdu_bad)                                                            \
+	X(stp_blocked)                                                         \
+	X(stp_learning)                                                        \
+	X(stp_out_blocked)                                                     \
 	X(mac_learned)                                                         \
 	X(mac_refreshed)                                                       \
 	X(station_moves)                                                       \
@@ -41,6 +47,11 @@ struct switch_state {
 	struct vlan_table vlans;
 	uint64_t stats[SWITCH_STAT_COUNT];
 	struct trace *trace; /* the ports' recorder, or NULL */
+	struct stp stp;	     /* off unless `set stp on` */
+	double aging;	     /* the MAC aging outside topology changes */
+	/* Where the spanning tree asks for its next stp_tick(). */
+	void (*stp_schedule)(void *arg, double when);
+	void *stp_schedule_arg;
 };
 
 /* A bridge between the ports of ports (which may grow later), reporting
@@ -55,7 +66,15 @@ void switch_destroy(struct switch_state *sw);
 bool switch_input(struct switch_state *sw, struct port *in,
 		  const uint8_t *frame, size_t len, double now);
 /* A port went up or down: a port that is down loses its stations. */
-void switch_port_changed(struct switch_state *sw, struct port *port);
+void switch_port_changed(struct switch_state *sw, struct port *port,
+			 double now);
+/* Sets the MAC aging time (a topology change shortens it meanwhile). */
+void switch_set_aging(struct switch_state *sw, double aging);
+/* Turns the spanning tree on or off. */
+void switch_stp_enable(struct switch_state *sw, bool on, double now);
+/* Tells the spanning tree of ports added since, and of the bridge's MAC
+ * (the lowest of its ports'). */
+void switch_stp_sync(struct switch_state *sw, double now);
 /* The port's VLAN mode changed: its stations are forgotten. */
 void switch_vlan_changed(struct switch_state *sw, struct port *port);
 /* Removes aged entries; called from a periodic timer. */

@@ -94,7 +94,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct port *p = &mp[len % NPORTS]->port;
 
 			p->up = !p->up;
-			switch_port_changed(&sw, p);
+			switch_port_changed(&sw, p, now);
 		} else {
 			port_deliver(&mp[in]->port, data, len);
 		}
