@@ -240,7 +240,6 @@ deps:
 
 # hoplab finds its modules in ../lib/hoplab/ from where it is installed,
 # and the preload library of 'hoplab exec' there too (when it is built).
-PRELOAD_LIB = build/lib/libhostsock-preload.so
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/hoplab/conf \
 		$(DESTDIR)$(PREFIX)/lib/hoplab/verbs $(DESTDIR)$(PREFIX)/include
@@ -251,7 +250,6 @@ install: all
 	install -m 644 conf/*.lab $(DESTDIR)$(PREFIX)/share/hoplab/conf/
 	install -m 644 build/lib/libhostsock.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 build/lib/hostsock.h $(DESTDIR)$(PREFIX)/include/
-	install -m 644 $(PRELOAD_LIB) $(DESTDIR)$(PREFIX)/lib/hoplab/
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(DAEMONS) hoplab)

@@ -20,6 +20,8 @@
 #define CTL_ERR_MAX 512
 #define CTL_DRAIN_MAX (1024 * 1024) /* input discarded before a close */
 #define CTL_DRAIN_SECONDS 2.0
+/* A connection that sends no complete request for this long is closed. */
+#define CTL_IDLE_SECONDS 5.0
 
 struct ctl_req {
 	struct ctl_server *srv;
@@ -36,6 +38,8 @@ struct ctl_conn {
 	int fd;
 	ev_io rw, ww;
 	ev_timer drain_timer;
+	ev_timer idle_timer; /* runs while no request is running */
+	double since;	     /* when it last started waiting for a request */
 	char in[CTL_LINE_MAX + 1]; /* the longest request and its newline */
 	size_t in_len;
 	char *out;
@@ -63,6 +67,8 @@ struct ctl_server {
 	int ntables;
 	struct ctl_conn *conns;
 	int nconns;
+	double idle_seconds;
+	struct ctl_stats stats;
 };
 
 static void ctl_conn_process(struct ctl_conn *conn);
@@ -85,6 +91,7 @@ ctl_conn_free(struct ctl_conn *conn)
 	ev_io_stop(srv->loop, &conn->rw);
 	ev_io_stop(srv->loop, &conn->ww);
 	ev_timer_stop(srv->loop, &conn->drain_timer);
+	ev_timer_stop(srv->loop, &conn->idle_timer);
 	close(conn->fd);
 	free(conn->out);
 	free(conn);
@@ -116,6 +123,64 @@ ctl_conn_drain_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)revents;
 	ctl_conn_free(w->data);
+}
+
+/* Starts (again) the wait for conn's next request. */
+static void
+ctl_conn_idle_restart(struct ctl_conn *conn)
+{
+	struct ev_loop *loop = conn->srv->loop;
+
+	conn->since = ev_now(loop);
+	ev_timer_stop(loop, &conn->idle_timer);
+	ev_timer_set(&conn->idle_timer, conn->srv->idle_seconds, 0);
+	ev_timer_start(loop, &conn->idle_timer);
+}
+
+static void ctl_conn_flush(struct ctl_conn *conn);
+static void ctl_req_end(struct ctl_req *req);
+
+/*
+ * A client that sent no complete request in time is told so and closed:
+ * it holds one of the few connections for nothing.
+ */
+static void
+ctl_conn_idle_timeout(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct ctl_conn *conn = w->data;
+
+	(void)loop;
+	(void)revents;
+	if (conn->busy || conn->closing || conn->draining)
+		return;
+	conn->srv->stats.idle_closed++;
+	memset(&conn->req, 0, sizeof(conn->req));
+	conn->req.srv = conn->srv;
+	conn->req.conn = conn;
+	ctl_usage(&conn->req, "no complete request within %g seconds",
+		  conn->srv->idle_seconds);
+	ctl_req_end(&conn->req);
+	conn->closing = 1;
+	ctl_conn_flush(conn);
+}
+
+/*
+ * The connection that has waited longest for a request and has nothing
+ * on its way out, or NULL: the one that gives way when the server is
+ * full. Streams and replies being sent are never cut.
+ */
+static struct ctl_conn *
+ctl_conn_oldest_idle(const struct ctl_server *srv)
+{
+	struct ctl_conn *oldest = NULL;
+
+	for (struct ctl_conn *c = srv->conns; c; c = c->next) {
+		if (c->busy || c->closing || c->draining || c->out_len > 0)
+			continue;
+		if (!oldest || c->since <= oldest->since)
+			oldest = c;
+	}
+	return oldest;
 }
 
 /* Tries to write what is queued; frees conn when it is done with. */
@@ -339,6 +404,7 @@ ctl_finish(struct ctl_req *req)
 		return;
 	conn->busy = 0;
 	req->cancel = NULL;
+	ctl_conn_idle_restart(conn);
 	/* A handler that ends its own request before returning: the loop
 	 * that called it goes on once it returns, not from in here. */
 	if (conn->in_handler) {
@@ -464,9 +530,11 @@ ctl_conn_process(struct ctl_conn *conn)
 			continue;
 		if (rc == CTL_ASYNC) {
 			conn->busy = 1;
+			ev_timer_stop(conn->srv->loop, &conn->idle_timer);
 			break;
 		}
 		ctl_req_end(&conn->req);
+		ctl_conn_idle_restart(conn);
 	}
 	if (conn->in_len == sizeof(conn->in) && !conn->busy && !conn->closing) {
 		memset(&conn->req, 0, sizeof(conn->req));
@@ -538,11 +606,27 @@ ctl_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 	fd = accept4(srv->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
-	if (srv->nconns >= CTL_CONN_MAX || !(conn = calloc(1, sizeof(*conn)))) {
-		log_warnx("ctl_accept: too many control connections");
+	if (srv->nconns >= CTL_CONN_MAX) {
+		struct ctl_conn *oldest = ctl_conn_oldest_idle(srv);
+
+		if (!oldest) {
+			log_warnx("ctl_accept: %d control connections busy, "
+				  "refusing another",
+				  srv->nconns);
+			srv->stats.refused++;
+			close(fd);
+			return;
+		}
+		srv->stats.evicted++;
+		ctl_conn_free(oldest);
+	}
+	if (!(conn = calloc(1, sizeof(*conn)))) {
+		log_warnx("ctl_accept: out of memory");
+		srv->stats.refused++;
 		close(fd);
 		return;
 	}
+	srv->stats.accepted++;
 	conn->srv = srv;
 	conn->fd = fd;
 	conn->next = srv->conns;
@@ -552,8 +636,12 @@ ctl_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 	ev_io_init(&conn->ww, ctl_conn_write_cb, fd, EV_WRITE);
 	ev_timer_init(&conn->drain_timer, ctl_conn_drain_timeout,
 		      CTL_DRAIN_SECONDS, 0);
+	ev_timer_init(&conn->idle_timer, ctl_conn_idle_timeout,
+		      srv->idle_seconds, 0);
 	conn->rw.data = conn->ww.data = conn->drain_timer.data = conn;
+	conn->idle_timer.data = conn;
 	ev_io_start(loop, &conn->rw);
+	ctl_conn_idle_restart(conn);
 }
 
 struct ctl_server *
@@ -576,6 +664,7 @@ ctl_server_open(struct ev_loop *loop, const char *path,
 		return NULL;
 	}
 	srv->loop = loop;
+	srv->idle_seconds = CTL_IDLE_SECONDS;
 	ctl_server_add(srv, table, n, arg);
 	memcpy(sun.sun_path, path, strlen(path) + 1);
 	srv->fd =
@@ -609,6 +698,22 @@ ctl_server_add(struct ctl_server *srv, const struct ctl_cmd *table, size_t n,
 		return -1;
 	srv->tables[srv->ntables++] = (struct ctl_table){table, n, arg};
 	return 0;
+}
+
+void
+ctl_server_set_idle(struct ctl_server *srv, double seconds)
+{
+	srv->idle_seconds = seconds > 0 ? seconds : CTL_IDLE_SECONDS;
+}
+
+struct ctl_stats
+ctl_server_stats(const struct ctl_server *srv)
+{
+	struct ctl_stats s = srv->stats;
+
+	s.connections = (unsigned)srv->nconns;
+	s.connections_max = CTL_CONN_MAX;
+	return s;
 }
 
 void

@@ -31,6 +31,28 @@ struct ctl_server *ctl_server_open(struct ev_loop *loop, const char *path,
  */
 int ctl_server_add(struct ctl_server *srv, const struct ctl_cmd *table,
 		   size_t n, void *arg);
+/*
+ * Limits: a connection that sends no complete request within the idle
+ * time (5 seconds unless set) is answered with an error and closed; the
+ * idle wait starts at accept and again after each request. Requests that
+ * run on (streams, a passed socket) are never cut. When the server holds
+ * its maximum of connections, the one that has waited longest for a
+ * request gives way to a new one; only when every connection is running
+ * a request is a new one refused.
+ */
+struct ctl_stats {
+	unsigned long long accepted;	/* connections taken */
+	unsigned long long idle_closed; /* closed for sending no request */
+	unsigned long long evicted;	/* closed to make room for a new one */
+	unsigned long long refused;	/* new ones turned away: all busy */
+	unsigned connections;		/* open now */
+	unsigned connections_max;
+};
+
+/* Sets the idle time in seconds (for tests; 0 restores the default). */
+void ctl_server_set_idle(struct ctl_server *srv, double seconds);
+struct ctl_stats ctl_server_stats(const struct ctl_server *srv);
+
 /* Closes every connection (cancelling their requests) and unlinks path. */
 void ctl_server_close(struct ctl_server *srv);
 

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -323,6 +324,22 @@ daemon_free(struct daemon *d)
 	free(d);
 }
 
+/*
+ * Descriptors run out before anything else: every control connection,
+ * passed socket and port holds one. The soft limit goes up to the hard.
+ */
+static void
+daemon_raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		log_warn("daemon_raise_nofile: setrlimit");
+}
+
 int
 daemon_main(const struct daemon_spec *spec, int argc, char **argv)
 {
@@ -336,6 +353,7 @@ daemon_main(const struct daemon_spec *spec, int argc, char **argv)
 	d->trace.node = d->opts.name;
 	log_init(d->opts.name, d->opts.verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	daemon_raise_nofile();
 	d->loop = EV_DEFAULT;
 	if (spec->init(d) < 0)
 		fatalx("cannot set up: out of memory");
@@ -371,6 +389,23 @@ daemon_stats_json(const struct daemon *d, json_t *obj)
 	port_set_stats_json(&d->ports, obj);
 	json_object_set_new(obj, "busy_poll_usec",
 			    json_integer((json_int_t)d->opts.busy_poll));
+	if (d->ctl) {
+		struct ctl_stats s = ctl_server_stats(d->ctl);
+
+		json_object_set_new(obj, "ctl_accepted",
+				    json_integer((json_int_t)s.accepted));
+		json_object_set_new(obj, "ctl_idle_closed",
+				    json_integer((json_int_t)s.idle_closed));
+		json_object_set_new(obj, "ctl_evicted",
+				    json_integer((json_int_t)s.evicted));
+		json_object_set_new(obj, "ctl_refused",
+				    json_integer((json_int_t)s.refused));
+		json_object_set_new(obj, "ctl_connections",
+				    json_integer((json_int_t)s.connections));
+		json_object_set_new(
+		    obj, "ctl_connections_max",
+		    json_integer((json_int_t)s.connections_max));
+	}
 }
 
 double

@@ -285,9 +285,43 @@ ipnode_register(struct ipnode *n, const struct ipnode_proto *proto)
 	return 0;
 }
 
+/* Deletes the connected route of net/len if it is port's. */
+static void
+ipnode_connected_del(struct ipnode *n, struct port *port, uint32_t net,
+		     unsigned len)
+{
+	const struct route *old = route_get(n->routes, net, len);
+
+	if (old && old->kind == ROUTE_connected && old->port == port)
+		route_del(n->routes, net, len);
+}
+
+/*
+ * A port without carrier takes its connected routes with it, as a pulled
+ * cable does on a router: traffic for those subnets then follows any
+ * other route instead of vanishing into a dead port. They come back with
+ * the carrier, unless a static route took the prefix meanwhile.
+ */
 void
 ipnode_port_changed(struct ipnode *n, struct port *port)
 {
+	for (int i = 0; i < n->naddrs; i++) {
+		const struct ipnode_addr *a = &n->addrs[i];
+		uint32_t net = a->addr & ipv4_mask(a->len);
+		struct route route = {.prefix = net,
+				      .len = a->len,
+				      .port = port,
+				      .kind = ROUTE_connected};
+
+		if (a->port != port)
+			continue;
+		if (!port->up)
+			ipnode_connected_del(n, port, net, a->len);
+		else if (!route_get(n->routes, net, a->len) &&
+			 route_add(n->routes, &route) < 0)
+			log_warn("ipnode_port_changed: connected route on %s",
+				 port->name);
+	}
 	if (!port->up) {
 		arp_cache_flush(&n->arp, port);
 		return;
@@ -418,7 +452,7 @@ ipnode_addr_add(struct ipnode *n, struct port *port, uint32_t addr,
 		snprintf(err, errlen, "a route for that subnet exists");
 		return -1;
 	}
-	if (!old && route_add(n->routes, &route) < 0) {
+	if (!old && port->up && route_add(n->routes, &route) < 0) {
 		snprintf(err, errlen, "cannot add the route: %s",
 			 strerror(errno));
 		return -1;
@@ -495,7 +529,7 @@ ipnode_addr_del(struct ipnode *n, struct port *port, uint32_t addr,
 		    (n->addrs[j].addr & ipv4_mask(len)) == net)
 			break;
 	if (j == n->naddrs)
-		route_del(n->routes, net, len);
+		ipnode_connected_del(n, port, net, len);
 	ipnode_prune_static(n);
 	arp_cache_flush(&n->arp, port);
 	return 0;

@@ -179,8 +179,9 @@ double ipnode_now(const struct ipnode *n);
 bool ipnode_drop(struct ipnode *n, enum ipnode_stat stat);
 /* Adds a protocol to deliver to; -1 when there are too many. */
 int ipnode_register(struct ipnode *n, const struct ipnode_proto *proto);
-/* A port went up (its addresses are announced) or down (its neighbours
- * are forgotten). */
+/* A port went up (its connected routes come back, its addresses are
+ * announced) or down (its connected routes are withdrawn, its neighbours
+ * forgotten). */
 void ipnode_port_changed(struct ipnode *n, struct port *port);
 
 /*

@@ -227,8 +227,10 @@ tcp_pair_to_app(struct tcp_pair *p)
 	if (loop)
 		ev_io_stop(loop, &p->ww);
 	if (p->ended) {
-		/* Everything before the end is with the application. */
-		shutdown(p->fd, SHUT_WR);
+		/* Everything before the end is with the application. An
+		 * error hangs up both ways first, as a kernel socket polls
+		 * POLLHUP by the time SO_ERROR tells the error. */
+		shutdown(p->fd, p->end_err ? SHUT_RDWR : SHUT_WR);
 		tcp_pair_report(p, p->end_err);
 		tcp_pair_release(p);
 		return;

@@ -12,9 +12,10 @@ struct switchd {
 	struct daemon d; /* first: the shell hands the daemon to callbacks */
 	struct switch_state sw;
 	ev_timer aging_timer;
-	double aging;	  /* --aging, when aging_given */
-	bool aging_given; /* else MACTABLE_DEFAULT_AGING */
-	long max_macs;	  /* --max-macs; 0: MACTABLE_DEFAULT_CAPACITY */
+	ev_timer stp_timer; /* the spanning tree's next deadline */
+	double aging;	    /* --aging, when aging_given */
+	bool aging_given;   /* else MACTABLE_DEFAULT_AGING */
+	long max_macs;	    /* --max-macs; 0: MACTABLE_DEFAULT_CAPACITY */
 };
 
 extern const struct ctl_cmd switch_cmds[];

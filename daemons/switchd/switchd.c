@@ -41,6 +41,29 @@ switchd_aging_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	switch_age(&sd->sw, ev_now(loop));
 }
 
+static void
+switchd_stp_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct switchd *sd = w->data;
+
+	(void)revents;
+	stp_tick(&sd->sw.stp, ev_now(loop));
+}
+
+/* The spanning tree wants stp_tick() at `when` (0: never). */
+static void
+switchd_stp_schedule(void *arg, double when)
+{
+	struct switchd *sd = arg;
+
+	ev_timer_stop(sd->d.loop, &sd->stp_timer);
+	if (when <= 0)
+		return;
+	when -= ev_now(sd->d.loop);
+	ev_timer_set(&sd->stp_timer, when > 0 ? when : 0, 0);
+	ev_timer_start(sd->d.loop, &sd->stp_timer);
+}
+
 static int
 switchd_init(struct daemon *d)
 {
@@ -56,6 +79,10 @@ switchd_init(struct daemon *d)
 	/* The aging timer exists before the config file may `set aging`. */
 	ev_init(&sd->aging_timer, switchd_aging_cb);
 	sd->aging_timer.data = sd;
+	ev_init(&sd->stp_timer, switchd_stp_cb);
+	sd->stp_timer.data = sd;
+	sd->sw.stp_schedule = switchd_stp_schedule;
+	sd->sw.stp_schedule_arg = sd;
 	return 0;
 }
 
@@ -71,7 +98,7 @@ switchd_rx(struct daemon *d, struct port *port, const uint8_t *frame,
 static void
 switchd_port_changed(struct daemon *d, struct port *port)
 {
-	switch_port_changed(&((struct switchd *)d)->sw, port);
+	switch_port_changed(&((struct switchd *)d)->sw, port, daemon_now(d));
 }
 
 static void
@@ -86,6 +113,7 @@ switchd_stop(struct daemon *d)
 	struct switchd *sd = (struct switchd *)d;
 
 	ev_timer_stop(d->loop, &sd->aging_timer);
+	ev_timer_stop(d->loop, &sd->stp_timer);
 	switch_destroy(&sd->sw);
 }
 
@@ -102,7 +130,11 @@ switchd_aging_changed(struct switchd *sd)
 
 const struct daemon_spec switchd_spec = {
     .prog = "switchd",
-    .about = "A learning Ethernet switch over the interfaces given.",
+    .about = "A learning Ethernet switch over the interfaces given; every port "
+	     "an 802.1Q access port of VLAN 1 until `set port` says otherwise, "
+	     "and IEEE 802.1D\nspanning tree off until `set stp on` (in a "
+	     "--config file or through hopctl;\n`hopctl NODE help` lists the "
+	     "commands).",
     .size = sizeof(struct switchd),
     .shortopts = "a:m:",
     .longopts = switchd_longopts,

@@ -63,6 +63,7 @@ setup_node_ends() {
 	for iface in "${ifaces[@]}"; do
 		sysctls+=("net/ipv6/conf/$iface/disable_ipv6=1")
 		[[ -z ${IF_MTU[$node:$iface]:-} ]] || links+=("link set dev $iface mtu ${IF_MTU[$node:$iface]}")
+		[[ -z ${IF_MAC[$node:$iface]:-} ]] || links+=("link set dev $iface address ${IF_MAC[$node:$iface]}")
 		links+=("link set dev $iface up")
 	done
 	must ns_exec "$node" sysctl -q -w "${sysctls[@]}"
@@ -118,9 +119,9 @@ configure_linux_nodes() {
 	done
 }
 
-# collect_daemon_configs: each router's and host's start-up commands, the
-# same lines hopctl would send, in DAEMON_CONFIG[node]: its addresses, then
-# its routes, in file order.
+# collect_daemon_configs: each daemon's start-up commands, the same lines
+# hopctl would send, in DAEMON_CONFIG[node]: its addresses, then its
+# routes, then its ports' VLAN modes, in file order.
 declare -gA DAEMON_CONFIG=()
 collect_daemon_configs() {
 	local i prefix
@@ -132,6 +133,10 @@ collect_daemon_configs() {
 		prefix=${ROUTE_PREFIX[i]}
 		[[ $prefix != default ]] || prefix=0.0.0.0/0
 		DAEMON_CONFIG[${ROUTE_NODE[i]}]+="route add $prefix via ${ROUTE_GW[i]}"$'\n'
+	done
+	# A switch keeps its VLANs from its first frame on.
+	for i in "${!VLAN_NODE[@]}"; do
+		DAEMON_CONFIG[${VLAN_NODE[i]}]+="set port ${VLAN_IF[i]} ${VLAN_ARGS[i]}"$'\n'
 	done
 }
 
@@ -160,7 +165,7 @@ start_daemon() {
 	[[ -n ${DAEMON_BIN[$kind]:-} ]] || DAEMON_BIN[$kind]=$(find_bin "$(daemon_of_kind "$kind")")
 	bin=${DAEMON_BIN[$kind]}
 	args=(--name "$node" --socket "$dir/$node.sock" --pidfile "$dir/$node.pid")
-	if [[ $kind != switch ]]; then
+	if [[ $kind != switch || -n ${DAEMON_CONFIG[$node]:-} ]]; then
 		write_daemon_config "$node" "$dir"
 		args+=(--config "$dir/$node.conf")
 	fi

@@ -26,6 +26,10 @@ RUN_NODE=() RUN_TEXT=()
 IMPAIR_USAGE="[delay D [jitter J]] [loss P%] [duplicate P%] [reorder P%] [corrupt P%] [rate R] [limit N] [seed N]"
 IMPAIR_NODE=() IMPAIR_IF=() IMPAIR_WORDS=() IMPAIR_LINE=()
 declare -gA IMPAIR_USED=() # node:if -> line of its impair directive
+declare -gA IF_MAC=()      # node:if -> fixed MAC address (lower case)
+declare -gA MAC_LINE=()    # node:if or MAC -> line of its mac directive
+VLAN_NODE=() VLAN_IF=() VLAN_ARGS=() VLAN_LINE=()
+declare -gA VLAN_USED=()   # node:if -> line of its vlan directive
 
 topo_error() {
 	printf '%s:%s: %s\n' "$TOPO_FILE" "$1" "$2" >&2
@@ -143,6 +147,82 @@ parse_route() {
 	ROUTE_NODE+=("$node") ROUTE_PREFIX+=("$prefix") ROUTE_GW+=("$gw") ROUTE_LINE+=("$line")
 }
 
+# parse_mac LINE N NODE:IF MAC: a fixed unicast address for one interface.
+parse_mac() {
+	local line=$1 n=$2 mac ep first
+	((n == 3)) || topo_error "$line" "usage: mac NODE:IF aa:bb:cc:dd:ee:ff"
+	parse_endpoint "$line" "$3"
+	ep=$EP_NODE:$EP_IF
+	mac=${4,,}
+	[[ $mac =~ ^[0-9a-f]{2}(:[0-9a-f]{2}){5}$ ]] ||
+		topo_error "$line" "bad MAC address '$4' (expected six hex bytes: aa:bb:cc:dd:ee:ff)"
+	first=${mac:0:2}
+	((!(16#$first & 1))) ||
+		topo_error "$line" "MAC address '$4' is a multicast address (the first byte is odd)"
+	[[ $mac != 00:00:00:00:00:00 ]] || topo_error "$line" "MAC address '$4' is all zeros"
+	[[ -z ${MAC_LINE[$ep]:-} ]] ||
+		topo_error "$line" "interface $ep already has a MAC address (line ${MAC_LINE[$ep]})"
+	[[ -z ${MAC_LINE[$mac]:-} ]] ||
+		topo_error "$line" "MAC address $mac is already given (line ${MAC_LINE[$mac]})"
+	MAC_LINE[$ep]=$line MAC_LINE[$mac]=$line IF_MAC[$ep]=$mac
+}
+
+# is_vlan_id ID: 1 to 4094 (0 and 4095 are reserved by 802.1Q).
+is_vlan_id() {
+	[[ $1 =~ ^[1-9][0-9]{0,3}$ ]] && (($1 <= 4094))
+}
+
+# is_vlan_list LIST: IDs and ranges, as 10,20,30-39.
+is_vlan_list() {
+	local item
+	local -a items
+	[[ $1 != *, && $1 != ,* && $1 != *,,* ]] || return 1
+	IFS=, read -ra items <<<"$1"
+	((${#items[@]} > 0)) || return 1
+	for item in "${items[@]}"; do
+		if [[ $item == *-* ]]; then
+			is_vlan_id "${item%%-*}" && is_vlan_id "${item#*-}" &&
+				((${item%%-*} <= ${item#*-})) || return 1
+		else
+			is_vlan_id "$item" || return 1
+		fi
+	done
+}
+
+# parse_vlan LINE N NODE:IF MODE ARGS...: a switch port's 802.1Q mode,
+# kept as the words of switchd's `set port IF ...`.
+parse_vlan() {
+	local line=$1 n=$2 node iface mode=${4:-}
+	shift 2
+	local usage="usage: vlan NODE:IF access ID | vlan NODE:IF trunk ID,ID,... [native ID]"
+	((n >= 4)) || topo_error "$line" "$usage"
+	parse_endpoint "$line" "$1"
+	node=$EP_NODE iface=$EP_IF
+	[[ ${NODE_KIND[$node]} == switch ]] ||
+		topo_error "$line" "node '$node' is a ${NODE_KIND[$node]}; VLAN port modes go on switch nodes"
+	case $mode in
+	access)
+		((n == 4)) || topo_error "$line" "$usage"
+		is_vlan_id "$3" || topo_error "$line" "bad VLAN ID '$3' (1 to 4094)"
+		;;
+	trunk)
+		((n == 4 || n == 6)) || topo_error "$line" "$usage"
+		is_vlan_list "$3" ||
+			topo_error "$line" "bad VLAN list '$3' (IDs 1 to 4094, as 10,20,30-39)"
+		if ((n == 6)); then
+			[[ $4 == native ]] || topo_error "$line" "expected 'native ID' after the VLAN list, got '$4'"
+			is_vlan_id "$5" || topo_error "$line" "bad native VLAN '$5' (1 to 4094)"
+		fi
+		;;
+	*) topo_error "$line" "unknown VLAN port mode '$mode' (access or trunk)" ;;
+	esac
+	[[ -z ${VLAN_USED[$node:$iface]:-} ]] ||
+		topo_error "$line" "port $node:$iface already has a VLAN mode (line ${VLAN_USED[$node:$iface]})"
+	VLAN_USED[$node:$iface]=$line
+	shift
+	VLAN_NODE+=("$node") VLAN_IF+=("$iface") VLAN_ARGS+=("$*") VLAN_LINE+=("$line")
+}
+
 # parse_run LINE N NODE RAWLINE: the command is kept as written, so that a
 # linux node's shell sees its quoting.
 parse_run() {
@@ -185,6 +265,15 @@ check_deferred() {
 		[[ -n ${IF_USED[$node:$iface]:-} ]] ||
 			topo_error "${IMPAIR_LINE[i]}" "node '$node' has no interface '$iface' (no link gives it one)"
 	done
+	for iface in "${!IF_MAC[@]}"; do
+		[[ -n ${IF_USED[$iface]:-} ]] ||
+			topo_error "${MAC_LINE[$iface]}" "node '${iface%%:*}' has no interface '${iface#*:}' (no link gives it one)"
+	done
+	for i in "${!VLAN_NODE[@]}"; do
+		node=${VLAN_NODE[i]} iface=${VLAN_IF[i]}
+		[[ -n ${IF_USED[$node:$iface]:-} ]] ||
+			topo_error "${VLAN_LINE[i]}" "node '$node' has no interface '$iface' (no link gives it one)"
+	done
 	# The kernel refuses a gateway it cannot reach on a connected subnet;
 	# say so here instead of failing halfway through bring-up.
 	local j ok
@@ -221,6 +310,8 @@ parse_topology() {
 		link) parse_link "$line_no" "${#w[@]}" "${w[@]:1}" ;;
 		addr) parse_addr "$line_no" "${#w[@]}" "${w[@]:1}" ;;
 		route) parse_route "$line_no" "${#w[@]}" "${w[@]:1}" ;;
+		mac) parse_mac "$line_no" "${#w[@]}" "${w[@]:1}" ;;
+		vlan) parse_vlan "$line_no" "${#w[@]}" "${w[@]:1}" ;;
 		run) parse_run "$line_no" "${#w[@]}" "${w[1]:-}" "$text" ;;
 		impair) parse_impair "$line_no" "${#w[@]}" "${w[@]:1}" ;;
 		*) topo_error "$line_no" "unknown directive '${w[0]}'" ;;

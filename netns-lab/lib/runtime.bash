@@ -120,3 +120,33 @@ lab_of_arg() {
 		usage_error "'$1' is neither a topology file nor a lab name"
 	fi
 }
+
+# Two hoplab runs working on the same lab (up, down, link) take turns: each
+# holds the lab's lock file in RUN_ROOT/.locks while it works.  The lock
+# goes with the process, so a run that dies never leaves it held.
+LOCK_DIR=$RUN_ROOT/.locks
+LOCK_TIMEOUT=${HOPLAB_LOCK_TIMEOUT:-120}
+if ! [[ $LOCK_TIMEOUT =~ ^[0-9]+$ ]]; then
+	echo "hoplab: HOPLAB_LOCK_TIMEOUT must be a whole number of seconds" >&2
+	exit 2
+fi
+LOCK_FD=""
+
+# lab_lock LAB: wait for LAB's lock, at most LOCK_TIMEOUT seconds, then
+# hold it until lab_unlock or the end of hoplab.  Daemons started while
+# it is held do not inherit it (close_inherited_fds).
+lab_lock() {
+	local lab=$1 file=$LOCK_DIR/$1
+	[[ -d $LOCK_DIR ]] || mkdir -p -- "$LOCK_DIR" || die "cannot make $LOCK_DIR"
+	exec {LOCK_FD}>>"$file" || die "cannot open the lock file $file"
+	flock -n "$LOCK_FD" && return 0
+	echo "lab $lab is busy (another hoplab is bringing it up or down); waiting up to ${LOCK_TIMEOUT}s" >&2
+	flock -w "$LOCK_TIMEOUT" "$LOCK_FD" ||
+		die "lab $lab is still locked by another hoplab after ${LOCK_TIMEOUT}s (lock file $file; HOPLAB_LOCK_TIMEOUT sets the wait)"
+}
+
+lab_unlock() {
+	[[ -n $LOCK_FD ]] || return 0
+	exec {LOCK_FD}>&-
+	LOCK_FD=""
+}

@@ -28,7 +28,7 @@ mac_in_output() {
 	assert_output --partial "lab $LAB is up"
 	[ "$(grep -c '2 packets transmitted, 2 received, 0% packet loss' <<<"$output")" -eq 6 ]
 	for p in p1 p2 p3; do
-		assert_line --regexp "^[0-9a-f:]{17} +$p +0 +[0-9]+$"
+		assert_line --regexp "^[0-9a-f:]{17} +$p +1 +[0-9]+$"
 	done
 	assert_output --partial "lab $LAB is down"
 

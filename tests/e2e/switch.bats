@@ -115,14 +115,14 @@ test_teardown() {
 	done
 }
 
-@test "show mac lists each host's MAC on its own port, as a table and as JSON" {
+@test "show mac lists each host's MAC on its own port in VLAN 1 (every port's default), as a table and as JSON" {
 	on h1 ping -c 1 -W 2 10.0.0.2 >/dev/null
 	on h3 ping -c 1 -W 2 10.0.0.1 >/dev/null
 	run sw show mac
 	assert_success
 	assert_line --index 0 --regexp '^mac +port +vlan +age$'
 	for i in 1 2 3; do
-		assert_line --regexp "^$(mac_of "h$i") +p$i +0 +[0-9]+$"
+		assert_line --regexp "^$(mac_of "h$i") +p$i +1 +[0-9]+$"
 		[ "$(port_of_mac "$(mac_of "h$i")")" = "p$i" ]
 	done
 	run swj show mac

@@ -87,9 +87,15 @@ transfer_up() { [[ -n $(the_transfer_port) ]]; }
 	local hpid=$!
 	wait_until 5 hostd_listening "$LAB/hB" 5001
 	# A transfer from Linux, slowed so that it lasts through the attack:
-	# pv is not needed, the data comes in pieces from a loop.
+	# the data comes in pieces from a loop, which waits (a minute at
+	# most) before piece 15 until the attack has begun and before piece
+	# 25 until it is over, however long the attack takes.
 	(
 		for i in $(seq 0 29); do
+			case $i in
+			15) wait_until 60 test -e "$d/attacking" 2>/dev/null || true ;;
+			25) wait_until 60 test -e "$d/attacked" 2>/dev/null || true ;;
+			esac
 			dd if="$BATS_FILE_TMPDIR/30a" bs=1M skip="$i" count=1 status=none
 			sleep 0.5
 		done
@@ -116,6 +122,7 @@ transfer_up() { [[ -n $(the_transfer_port) ]]; }
 	# only draws a challenge ACK).
 	run abuse blindrst --dport 5001 --src 10.0.1.20 --sport "$port" -n 5000 --seed 4
 	assert_success
+	: >"$d/attacking"
 	seq=$(ip netns exec "$LAB-lA" timeout 5 tcpdump -i eth0 -n -S -l -c 1 \
 		"tcp src port $port and greater 1000" 2>/dev/null |
 		sed -n 's/.* seq \([0-9]*\):.*/\1/p')
@@ -123,6 +130,7 @@ transfer_up() { [[ -n $(the_transfer_port) ]]; }
 	run abuse blindrst --dport 5001 --src 10.0.1.20 --sport "$port" -n 5000 --seed 5 \
 		--seq-near "$seq" --spread 2000000
 	assert_success
+	: >"$d/attacked"
 
 	# The transfer goes on and finishes intact.
 	wait "$npid"

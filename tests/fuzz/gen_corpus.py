@@ -1151,9 +1151,97 @@ def gen_switch_input():
          frame(0, st[1], st[0]) + frame(0, st[5], st[0]) +
          frame(0, st[0], st[3]) + frame(0, mac("01:80:c2:00:00:00"), st[0]) +
          frame(0x80 | 0x40 | 1, st[0], st[1]) + frame(0x80, st[1], st[0]))
+    # A port byte of 3 with 4 or more bytes sets a port's 802.1Q mode.
+    def access(port, vid):
+        return bytes([3]) + struct.pack("!HBBH", 4, port, 0, vid)
+
+    def trunk(port, vids, native=0):
+        bitmap = bytearray(512)
+        for v in vids:
+            bitmap[v // 8] |= 1 << (v % 8)
+        body = bytes([port, 1]) + struct.pack("!H", native) + bytes(bitmap)
+        return bytes([3]) + struct.pack("!H", len(body)) + body
+
+    vlans = access(0, 10) + access(1, 20) + trunk(2, [10, 20])
+    seed(t, "seed-vlan-access-trunk", vlans +
+         frame(0, BCAST, st[0]) + frame(2, st[0], st[2], vlan=10) +
+         frame(2, BCAST, st[2], vlan=0xa014) + frame(1, st[2], st[1]) +
+         frame(2, BCAST, st[2], vlan=0x6000))
+    seed(t, "seed-vlan-drops", vlans + frame(2, BCAST, st[2], vlan=30) +
+         frame(2, BCAST, st[2]) + frame(2, BCAST, st[2], vlan=0xfff) +
+         frame(0, BCAST, st[0], vlan=20) + record(2, BCAST + st[2] +
+                                                   b"\x81\x00\x00"))
+    seed(t, "seed-vlan-native", access(0, 10) + trunk(2, [10], 20) +
+         access(1, 20) + frame(2, BCAST, st[2]) + frame(1, st[2], st[1]) +
+         frame(2, st[1], st[2], vlan=20) + frame(0, BCAST, st[0], vlan=0xe000))
+    seed(t, "seed-vlan-traced", vlans + frame(0x80, BCAST, st[0]) +
+         frame(2, st[0], st[2], vlan=10))
     seed(t, "seed-truncated-oversize", record(0, st[1] + st[0][:3]) +
          record(0, eth(st[1], st[0], 0x0800, bytes(1600))) +
          record(0, st[1] + st[0] + b"\x81\x00"))
+
+
+
+def bpdu_frame(src, body):
+    """An 802.3 frame to the STP group address: length, LLC 42 42 03."""
+    llc = b"\x42\x42\x03" + body
+    frame = mac("01:80:c2:00:00:00") + src + struct.pack("!H", len(llc)) + llc
+    return frame + b"\0" * (60 - len(frame)) if len(frame) < 60 else frame
+
+
+def bpdu_config(root, cost, bridge, port, flags=0, age=0, max_age=6,
+                hello=1, fwd=4, version=0, btype=0):
+    return struct.pack("!HBBBQIQHHHHH", 0, version, btype, flags, root, cost,
+                       bridge, port, int(age * 256), int(max_age * 256),
+                       int(hello * 256), int(fwd * 256))
+
+
+def gen_stp_bpdu():
+    t = "fuzz_stp_bpdu"
+    # The fuzzed bridge is 8000.020000000050, four ports.
+    peer = mac("02:00:00:00:00:10")
+    better = 0x8000020000000010
+    worse = 0x8000020000000060
+    me = 0x8000020000000050
+
+    def rec(port, frame, quarters=0):
+        return record(port | quarters << 4, frame)
+
+    def cfg(port, root, cost, bridge, pid, quarters=0, **kw):
+        return rec(port, bpdu_frame(peer, bpdu_config(root, cost, bridge,
+                                                      pid, **kw)), quarters)
+
+    def link(port):
+        return record(4 | port, b"")
+
+    def wait(quarters):
+        return record(quarters << 4 | 4 | 3, b"") + record(4 | 3, b"")
+
+    tcn = bpdu_frame(peer, struct.pack("!HBB", 0, 0, 0x80))
+    hello = cfg(0, better, 0, better, 0x8001, 4)
+    seed(t, "seed-better-root", hello * 40)
+    seed(t, "seed-worse-root", cfg(1, worse, 0, worse, 0x8001, 4) * 20)
+    seed(t, "seed-two-ports-one-root", (hello + cfg(1, better, 0, better,
+                                                    0x8002, 4)) * 40)
+    seed(t, "seed-root-goes-silent", hello * 20 + wait(15) * 4)
+    seed(t, "seed-tcn", wait(15) * 3 + rec(2, tcn, 4) * 3)
+    seed(t, "seed-tc-flags", (cfg(0, better, 0, better, 0x8001, 4,
+                                  flags=0x81)) * 30)
+    seed(t, "seed-link-events", hello * 10 + link(0) + wait(15) * 2 +
+         link(0) + hello * 30)
+    seed(t, "seed-rstp", rec(0, bpdu_frame(peer, bpdu_config(
+        better, 0, better, 0x8001, version=2, btype=2) + b"\0"), 4) * 20)
+    seed(t, "seed-own-bpdu", rec(0, bpdu_frame(peer, bpdu_config(
+        me, 0, me, 0x8001))) + rec(1, bpdu_frame(peer, bpdu_config(
+            me, 0, me, 0x8001)), 4) * 20)
+    seed(t, "seed-bad", rec(0, bpdu_frame(peer, b"\0\0")) +
+         rec(0, bpdu_frame(peer, b"\0\1\0\0")) +
+         rec(0, bpdu_frame(peer, b"\0\0\0\x55")) +
+         rec(0, bpdu_frame(peer, bpdu_config(better, 0, better, 1,
+                                             age=7))) +
+         rec(0, bpdu_frame(peer, bpdu_config(better, 0, better, 1)[:20])) +
+         rec(0, mac("01:80:c2:00:00:00") + peer + b"\x08\x00" +
+             bytes(46)) + rec(0, b"\x01\x80\xc2"))
 
 
 # Lines of the command targets; each seed is one or a few requests.
@@ -1209,6 +1297,23 @@ def gen_switch_cmd():
         ("set-aging", "set aging 10\nset aging 0\nset aging 1\nshow mac"),
         ("set-aging-bad", "set aging\nset aging x\nset aging -1\n"
                           "set aging 2000000\nset aging 1 2"),
+        ("show-vlan", "show vlan"),
+        ("set-port", "set port p1 access 10\nset port p2 trunk 10,20-29,4094 "
+                     "native 5\nset port p3 trunk 1-4094\nshow vlan\n"
+                     "show mac"),
+        ("set-port-bad", "set port p1 access 0\nset port p1 access 4095\n"
+                         "set port p1 trunk 10,,20\nset port p1 trunk 9-8\n"
+                         "set port p1 trunk 10 native\nset port p1 trunk "
+                         "10 nat 3\nset port nope access 10\nset port p1 "
+                         "hybrid 10\nset port p1\nset port"),
+        ("stp", "show stp\nset stp hello 1\nset stp max-age 6\n"
+                "set stp forward-delay 4\nset stp on\nshow stp\n"
+                "set stp priority 4096\nset stp cost p2 100\nshow stp\n"
+                "set stp off\nshow stp"),
+        ("stp-bad", "set stp\nset stp maybe\nset stp priority 65536\n"
+                    "set stp hello 0\nset stp max-age 50\n"
+                    "set stp forward-delay x\nset stp cost nope 4\n"
+                    "set stp cost p1 0\nset stp on off\nshow stp now"),
     ])
 
 
@@ -1649,7 +1754,8 @@ def main():
     for gen in (gen_ether, gen_frame, gen_arp, gen_ctl_parse, gen_impair,
                 gen_icmp, gen_ipv4,
                 gen_ctl_conn, gen_router_input, gen_host_input,
-                gen_switch_input, gen_switch_cmd, gen_router_cmd,
+                gen_switch_input, gen_switch_cmd, gen_stp_bpdu,
+                gen_router_cmd,
                 gen_host_cmd, gen_hopctl_render, gen_tcp_seg,
                 gen_tcp_conn, gen_http, gen_journey, gen_fib):
         gen()

@@ -36,12 +36,15 @@ cmd_down() {
 			return 0
 		}
 		for lab in "${labs[@]}"; do
+			lab_lock "$lab"
 			lab_teardown "$lab" "${save_dir:+$save_dir/$lab}"
+			lab_unlock
 		done
 		return 0
 	fi
 	(($# == 1)) || usage_error "usage: $PROG down [--save-logs DIR] LAB|FILE"
 	lab=$(lab_of_arg "$1")
 	need_root down
+	lab_lock "$lab"
 	lab_teardown "$lab" "$save_dir"
 }

@@ -5,9 +5,10 @@
 usage_status() {
 	cat <<USAGE
 $PROG status [LAB]
-    nodes, kinds, pids, and whether each daemon is alive; then the
-    impaired interfaces, how (daemon, relay or netem; a relay's pid)
-    and with what
+    nodes, kinds, pids, whether each daemon is alive, and the links
+    taken down with 'link ... down' (lines "link: A:IF -- B:IF down");
+    then the impaired interfaces, how (daemon, relay or netem; a relay's
+    pid) and with what
 USAGE
 }
 
@@ -44,6 +45,14 @@ status_lab() {
 		fi
 		printf '%-15s %-7s %-8s %s\n' "$node" "$kind" "${pid:--}" "$state"
 	done <"$dir/nodes"
+	# Links pulled with 'link ... down', after the nodes; 'link:' is no
+	# node name, so readers of the node lines skip these.
+	if [[ -s $dir/links.down ]]; then
+		local ends
+		while read -r -a ends; do
+			echo "link: ${ends[0]} -- ${ends[1]} down"
+		done <"$dir/links.down"
+	fi
 	impair_table "$dir"
 }
 

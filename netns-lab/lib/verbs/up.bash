@@ -30,6 +30,7 @@ cmd_up() {
 	parse_topology "$1" yes
 	((${#IMPAIR_NODE[@]} == 0)) || linux_impair_check
 	need_root up
+	lab_lock "$LAB"
 	local dir node
 	dir=$(lab_dir "$LAB")
 	names_files "$LAB"

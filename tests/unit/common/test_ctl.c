@@ -362,8 +362,10 @@ test_last_request_served_at_end_of_input(void **state)
 	ctl_client_close(c);
 }
 
+/* A full server drops the connection that has waited longest for a
+ * request to take a new one (test_ctl_limits.c has the rest). */
 static void
-test_connections_past_the_limit_are_closed(void **state)
+test_connections_past_the_limit_evict_the_oldest(void **state)
 {
 	struct fixture *f = *state;
 	struct ctl_client *c[CONNECTIONS_MAX + 1];
@@ -372,9 +374,10 @@ test_connections_past_the_limit_are_closed(void **state)
 		c[i] = client(f);
 		ctl_harness_pump(&f->h, c[i]);
 	}
-	assert_null(ctl_client_line(&f->h, c[CONNECTIONS_MAX]));
-	assert_true(c[CONNECTIONS_MAX]->eof);
-	expect_hello(ctl_client_request(&f->h, c[0], "hello\n"));
+	assert_null(ctl_client_line(&f->h, c[0]));
+	assert_true(c[0]->eof);
+	expect_hello(ctl_client_request(&f->h, c[CONNECTIONS_MAX], "hello\n"));
+	expect_hello(ctl_client_request(&f->h, c[1], "hello\n"));
 	for (int i = 0; i <= CONNECTIONS_MAX; i++)
 		ctl_client_close(c[i]);
 	expect_hello(ctl_harness_request(&f->h, "hello\n"));
@@ -515,7 +518,7 @@ main(void)
 	    TEST(test_empty_request_is_a_usage_error),
 	    TEST(test_long_unknown_name_clipped_to_whole_characters),
 	    TEST(test_last_request_served_at_end_of_input),
-	    TEST(test_connections_past_the_limit_are_closed),
+	    TEST(test_connections_past_the_limit_evict_the_oldest),
 	    TEST(test_socket_is_private_umask_kept),
 	    TEST(test_stale_socket_replaced),
 	    TEST(test_open_reports_why_it_failed),

@@ -272,6 +272,41 @@ test_static_route(void **state)
 	    ipnode_route_del(&f->r.node, 0x0a000100, 24, err, sizeof(err)), -1);
 }
 
+/* A port that loses its carrier takes its connected routes with it, and
+ * gets them back with the carrier; an address added meanwhile too. */
+static void
+test_port_down_withdraws_connected_routes(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t frame[200];
+	char err[128];
+	size_t len = echo_frame(frame, f->a->port.mac, H_B, 64, 56, 0);
+
+	know_hosts(f);
+	f->b->port.up = false;
+	ipnode_port_changed(&f->r.node, &f->b->port);
+	assert_null(route_get(f->r.node.routes, 0x0a000200, 24));
+	assert_non_null(route_get(f->r.node.routes, 0x0a000100, 24));
+	assert_int_equal(ipnode_addr_add(&f->r.node, &f->b->port, 0x0a000301,
+					 24, err, sizeof(err)),
+			 0);
+	assert_null(route_get(f->r.node.routes, 0x0a000300, 24));
+	feed(f->a, frame, len);
+	assert_int_equal(f->b->nsent, 0);
+	assert_int_equal(f->r.stats[STAT_no_route], 1);
+
+	f->b->port.up = true;
+	ipnode_port_changed(&f->r.node, &f->b->port);
+	assert_int_equal(route_get(f->r.node.routes, 0x0a000200, 24)->kind,
+			 ROUTE_connected);
+	assert_ptr_equal(route_get(f->r.node.routes, 0x0a000300, 24)->port,
+			 &f->b->port);
+	know_hosts(f);
+	mem_port_clear(f->b);
+	feed(f->a, frame, len);
+	assert_int_equal(f->b->nsent, 1);
+}
+
 /* Past 256 routes lookups go through the DIR-24-8 index; when the subnet
  * of their gateway goes, every route through it goes too. */
 static void
@@ -690,6 +725,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_ttl_exceeded, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_route, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_static_route, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_port_down_withdraws_connected_routes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_many_static_routes, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_drops_with_reasons, setup,

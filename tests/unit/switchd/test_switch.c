@@ -219,14 +219,14 @@ test_port_down(void **state)
 	feed(f, 0, b, a, 0);
 	feed(f, 2, b, c, 0);
 	f->mp[2]->port.up = false;
-	switch_port_changed(&f->sw, &f->mp[2]->port);
+	switch_port_changed(&f->sw, &f->mp[2]->port, 0);
 	assert_int_equal(f->sw.macs.count, 1);
 	/* c is forgotten, and floods skip the port that is down. */
 	feed(f, 0, c, a, 1);
 	assert_int_equal(sent(f, 1), 1);
 	assert_int_equal(sent(f, 2), 0);
 	f->mp[2]->port.up = true;
-	switch_port_changed(&f->sw, &f->mp[2]->port);
+	switch_port_changed(&f->sw, &f->mp[2]->port, 0);
 	feed(f, 0, c, a, 2);
 	assert_int_equal(sent(f, 2), 1);
 }
