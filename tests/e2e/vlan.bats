@@ -145,8 +145,13 @@ inject() { ip netns exec "$LAB-t1" "$PKTINJECT" -i eth0 "$1" >/dev/null; }
 	assert_success
 	run host hA1 ping -c 2 -i 0.2 10.0.0.3
 	assert_success
+	# hB1 is now a station of VLAN 10 on p3; moving p3 forgets it there.
+	local hb1
+	hb1=$(mac_of hB1)
+	[ "$(vlan_of_mac "$hb1" p3)" = 10 ]
 	run sw set port p3 access 20
 	assert_success
+	[ -z "$(vlan_of_mac "$hb1" p3)" ]
 	run sw set port p5 trunk 10,20-21 native 30
 	assert_success
 	run sw show vlan
