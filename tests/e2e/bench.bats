@@ -8,7 +8,7 @@ load helpers
 
 BENCH=$REPO_ROOT/tests/bench/run
 
-# The paths the issue names, and those the runner adds.
+# The paths make bench must report, and those its runner adds.
 PATHS=(switch_64 switch_1500 switch_64_pinned switch_64_zero_loss
 	router_64 router_1500 router_64_pinned router_64_zero_loss
 	router_64_1m_routes fib_lookups_1m rtt_seed rtt_seed_lowlat

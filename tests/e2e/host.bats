@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# End-to-end tests of hostd (issue: hostd part 1), each acceptance item
+# End-to-end tests of hostd, each feature
 # against real Linux stacks in network namespaces.  Two labs are brought up
 # once for the file:
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Impairments (issue 13): `impair NODE:IF ...` in a topology file and
+# Impairments: `impair NODE:IF ...` in a topology file and
 # `hoplab impair LAB NODE:IF ...|clear` at run time, on what leaves an
 # interface.  A daemon's interface is impaired by the daemon's port layer;
 # a linux node's by a relay hoplab puts on the link (this kernel has no

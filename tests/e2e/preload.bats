@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# End-to-end tests of libhostsock-preload (issue 12): unmodified programs
+# End-to-end tests of libhostsock-preload: unmodified programs
 # (curl, python3, iperf3, OpenBSD nc) run in a host node on hostd's stack,
 # against the same programs on a Linux node's kernel.
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# End-to-end tests of hostd's TCP (issue: hostd part 2), each acceptance
+# End-to-end tests of hostd's TCP, each feature
 # item against the Linux kernel's TCP in network namespaces, with real
 # tools: nc, tcpdump, tshark.  One lab for most of the file:
 #

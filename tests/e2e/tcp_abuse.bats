@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# hostd's TCP under attack (issue: hostd part 2): a SYN flood from random
+# hostd's TCP under attack: a SYN flood from random
 # sources, random segments with valid checksums, blind RSTs and SYNs with
 # wrong sequence numbers, all while a transfer runs.  hostd must not
 # crash, the transfer must finish intact, and the listener must serve new

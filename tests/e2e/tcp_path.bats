@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# hostd's TCP over bad paths (issue: hostd part 2): a link with a smaller
+# hostd's TCP over bad paths: a link with a smaller
 # MTU (path MTU discovery), and a relay that loses, reorders and
 # duplicates frames (linkrelay; this kernel has no sch_netem).  Two labs:
 #
