@@ -237,7 +237,7 @@ struct tcp_sent {
 	uint32_t len;  /* sequence space, SYN and FIN counted */
 	uint8_t flags; /* TCP_FLAG_SYN, TCP_FLAG_FIN */
 	uint8_t sacked : 1, lost : 1, retrans : 1;
-	double xmit; /* when it last left */
+	double xmit; /* when it last left (tcp_clock) */
 };
 
 struct tcp_stack;
@@ -342,8 +342,15 @@ void tcp_stack_init(struct tcp_stack *st, struct ipnode *node);
 void tcp_stack_destroy(struct tcp_stack *st);
 /* TCP as a protocol of the node; the node's stack is found through it. */
 extern const struct ipnode_proto tcp_proto;
-/* The time now, from the node. */
+/* The time now, from the node (the loop's time: for timers). */
 double tcp_now(const struct tcp_stack *st);
+/*
+ * The time at this moment, for timing the path (RTT samples): the loop's
+ * time stands still while one pass handles a ring of frames, and a peer
+ * on the same machine can acknowledge a segment within the pass that sent
+ * it. The node's clock when it has no loop (tests).
+ */
+double tcp_clock(const struct tcp_stack *st);
 
 /*
  * Opens a connection from laddr:lport (0, 0: the node's address towards

@@ -10,6 +10,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 
@@ -45,6 +46,17 @@ double
 tcp_now(const struct tcp_stack *st)
 {
 	return ipnode_now(st->node);
+}
+
+double
+tcp_clock(const struct tcp_stack *st)
+{
+	struct timespec ts;
+
+	if (!st->node->loop)
+		return st->node->clock;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* --- byte rings ------------------------------------------------------------

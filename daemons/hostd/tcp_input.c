@@ -249,7 +249,7 @@ tcp_acceptable(const struct tcp_conn *c, uint32_t seq, uint32_t span)
 static void
 tcp_ack_sent(struct tcp_conn *c, uint32_t ack)
 {
-	double now = tcp_now(c->stack), sample = -1;
+	double now = tcp_clock(c->stack), sample = -1;
 
 	while (c->sent_len > 0) {
 		struct tcp_sent *s = tcp_sent_at(c, 0);

@@ -218,7 +218,7 @@ tcp_send_new(struct tcp_conn *c, size_t len, uint8_t flags)
 				       .len = span,
 				       .flags = flags &
 						(TCP_FLAG_SYN | TCP_FLAG_FIN),
-				       .xmit = tcp_now(c->stack)};
+				       .xmit = tcp_clock(c->stack)};
 		/* Sent before (after a timeout): no RTT sample (Karn). */
 		s->retrans = SEQ_LT(seq, c->snd_max);
 	}
@@ -248,7 +248,7 @@ tcp_resend(struct tcp_conn *c, struct tcp_sent *s)
 	    0)
 		return false;
 	s->retrans = 1;
-	s->xmit = tcp_now(c->stack);
+	s->xmit = tcp_clock(c->stack);
 	c->retrans++;
 	c->stack->stats[STAT_retrans_segs]++;
 	return true;
